@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.handlers
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -43,31 +44,34 @@ class SessionLogFilter(logging.Filter):
         return True
 
 
-class _SessionRecordFactory:
-    """Wraps the previous record factory and stamps the id at creation time."""
+_PREVIOUS = "_session_explorer_previous"
 
-    def __init__(self, previous: Any) -> None:
-        self.previous = previous
 
-    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = self.previous(*args, **kwargs)
-        record.session_id = session_id_context.get()
+def _session_record_factory(previous: Any) -> Any:
+    """Wrap the previous record factory so each record carries the id at creation."""
+    get_session_id = session_id_context.get
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        record.session_id = get_session_id()
         return record
+
+    setattr(factory, _PREVIOUS, previous)
+    return factory
 
 
 def install_record_factory() -> None:
     """Make every new ``LogRecord`` carry the current session id (idempotent)."""
     current = logging.getLogRecordFactory()
-    if isinstance(current, _SessionRecordFactory):
-        return
-    logging.setLogRecordFactory(_SessionRecordFactory(current))
+    if not hasattr(current, _PREVIOUS):
+        logging.setLogRecordFactory(_session_record_factory(current))
 
 
 def uninstall_record_factory() -> None:
     """Undo :func:`install_record_factory` (for tests and embedding)."""
     current = logging.getLogRecordFactory()
-    if isinstance(current, _SessionRecordFactory):
-        logging.setLogRecordFactory(current.previous)
+    if hasattr(current, _PREVIOUS):
+        logging.setLogRecordFactory(getattr(current, _PREVIOUS))
 
 
 class SessionFormatter(logging.Formatter):
@@ -131,16 +135,23 @@ def configure_logging(
     app_name: str | None = None,
     json_lines: bool = False,
     console: bool = True,
+    max_bytes: int = 0,
+    backup_count: int = 0,
 ) -> logging.Logger:
     """Set up the root logger with session-stamped console and file handlers.
 
     * console (stderr): :data:`SIMPLE_FORMAT`, or :data:`DETAILED_FORMAT` when ``verbose``;
     * file: :data:`DETAILED_FORMAT` (or :class:`JsonFormatter` with ``json_lines``),
       by default ``logs/<app_name>.log``; the directory is created. ``log_file=False``
-      turns the file off.
+      turns the file off. With ``max_bytes`` the file rotates like
+      ``RotatingFileHandler`` (``app.log.1``, ``app.log.2``, ... up to ``backup_count``).
 
     Calling it again replaces the handlers it added before (no duplicate lines) and
     leaves other handlers alone. Returns the root logger.
+
+    The id is stamped by the record factory when a record is created; the seed's
+    per-handler :class:`SessionLogFilter` is not needed on these handlers (it would
+    only repeat the work), but stays available for handlers wired by hand.
     """
     install_record_factory()
     root = logging.getLogger()
@@ -149,30 +160,34 @@ def configure_logging(
             root.removeHandler(handler)
             handler.close()
 
-    session_filter = SessionLogFilter()
     if console:
         console_handler = logging.StreamHandler(sys.stderr)
         console_handler.setFormatter(
             SessionFormatter(DETAILED_FORMAT if verbose else SIMPLE_FORMAT)
         )
-        _attach(root, console_handler, session_filter)
+        _attach(root, console_handler)
 
     if log_file is not False:
         path = Path(log_file) if log_file not in (None, True) else (
             Path("logs") / f"{app_name or default_app_name()}.log"
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        file_handler = logging.FileHandler(path, encoding="utf-8")
+        file_handler: logging.Handler
+        if max_bytes > 0:
+            file_handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=max_bytes, backupCount=max(backup_count, 1), encoding="utf-8"
+            )
+        else:
+            file_handler = logging.FileHandler(path, encoding="utf-8")
         file_handler.setFormatter(
             JsonFormatter() if json_lines else SessionFormatter(DETAILED_FORMAT)
         )
-        _attach(root, file_handler, session_filter)
+        _attach(root, file_handler)
 
     root.setLevel(level)
     return root
 
 
-def _attach(root: logging.Logger, handler: logging.Handler, flt: logging.Filter) -> None:
-    handler.addFilter(flt)
+def _attach(root: logging.Logger, handler: logging.Handler) -> None:
     setattr(handler, _MARK, True)
     root.addHandler(handler)
