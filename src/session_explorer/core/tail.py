@@ -1,9 +1,12 @@
-"""Follow growing log files: appended lines, torn lines, truncation, rotation, new files.
+"""Follow one growing log file: appended lines, torn lines, truncation, rotation.
 
-The reading core never waits on the file system: every watcher here has a pure-ish
+The reading core never waits on the file system: a :class:`FileFollower` has a
 ``poll()`` that looks at the disk once and returns what changed as a list of small,
-frozen events. A :class:`Tailer` holds several watchers and drives them from a loop
-(``run``), typically in a background thread.
+frozen events (defined here, with the events of :mod:`.watch`, so that every consumer
+matches on one :data:`TailEvent` union). :mod:`.watch` adds the directory watcher
+(new session files) and the :class:`~.watch.Tailer` that drives many followers from a
+loop; both are re-exported here, so ``from session_explorer.core.tail import Tailer``
+keeps working.
 
 Guarantees (per followed name), which the tests check fault by fault:
 
@@ -31,42 +34,50 @@ Guarantees (per followed name), which the tests check fault by fault:
   out of ``poll()``: it becomes an :class:`Error` event (reported once per distinct
   problem) and is retried on the next poll. (POSIX semantics: on Windows an open
   handle without ``FILE_SHARE_DELETE`` would block the application's rename rotation.)
-
-Polling, not inotify: ``bench/tail_latency.py`` measures the latency from a write to
-its event through :meth:`Tailer.run`. At the default 20 ms interval the median is
-about 10 ms and the p95 about 20 ms (goal: median at most 50 ms), and a poll costs one
-``os.stat`` (about 4-6 us) per followed file when nothing changed, so a ``watchfiles``
-dependency (and its Rust wheel) would buy nothing we need. Polling also sees what
-inotify misses: files on network and bind-mounted file systems.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import stat
-import threading
-import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import BinaryIO, TypeAlias
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
-#: The fast polling interval of :meth:`Tailer.run` (seconds). See the module docstring.
-DEFAULT_INTERVAL = 0.02
-#: A follower without events for DEFAULT_IDLE_AFTER seconds is polled every
-#: DEFAULT_IDLE_INTERVAL seconds instead (see :class:`Tailer`).
-DEFAULT_IDLE_AFTER = 30.0
-DEFAULT_IDLE_INTERVAL = 0.1
+if TYPE_CHECKING:
+    from .watch import (
+        DEFAULT_IDLE_AFTER,
+        DEFAULT_IDLE_INTERVAL,
+        DEFAULT_INTERVAL,
+        DirectoryWatcher,
+        Tailer,
+    )
+
+__all__ = [
+    "DEFAULT_IDLE_AFTER",
+    "DEFAULT_IDLE_INTERVAL",
+    "DEFAULT_INTERVAL",
+    "DEFAULT_MAX_READ",
+    "Appended",
+    "Created",
+    "Deleted",
+    "DirectoryWatcher",
+    "Error",
+    "FileFollower",
+    "NewFile",
+    "RemovedFile",
+    "Rotated",
+    "StrPath",
+    "TailEvent",
+    "Tailer",
+    "Truncated",
+]
+
 #: At most this many bytes are read per file per poll; the rest comes on the next poll
 #: (``has_more`` is then true and the driver polls again at once).
 DEFAULT_MAX_READ = 8 * 1024 * 1024
 #: How many bytes before our offset are re-checked on each read to notice a file that
 #: was truncated and refilled past our offset between two polls.
 _CHECK_BYTES = 64
-#: Directory listings whose mtime is younger than this are re-read even if the mtime did
-#: not change: two entries created within one timestamp tick share one mtime.
-_RACY_NS = 2_000_000_000
 
 StrPath: TypeAlias = "str | os.PathLike[str]"
 
@@ -140,14 +151,14 @@ class Error:
 
 @dataclass(frozen=True, slots=True)
 class NewFile:
-    """A file matching a :class:`DirectoryWatcher`'s pattern appeared."""
+    """A file matching a :class:`~.watch.DirectoryWatcher`'s pattern appeared."""
 
     path: str
 
 
 @dataclass(frozen=True, slots=True)
 class RemovedFile:
-    """A file matching a :class:`DirectoryWatcher`'s pattern disappeared."""
+    """A file matching a :class:`~.watch.DirectoryWatcher`'s pattern disappeared."""
 
     path: str
 
@@ -157,19 +168,25 @@ TailEvent: TypeAlias = (
 )
 
 
-def _error_message(exc: OSError) -> str:
-    return f"{type(exc).__name__}: {exc.strerror or exc}"
+class ErrorOnce:
+    """Turns problems into :class:`Error` events, a persistent one only once.
 
-
-class _ErrorOnce:
-    """Remembers the last reported problem so that a persistent one is reported once."""
+    Shared by :class:`FileFollower` and :class:`~.watch.DirectoryWatcher`: ``report``
+    adds an event only when the problem differs from the last one reported; ``clear``
+    (called once the path reads fine again) re-arms it.
+    """
 
     __slots__ = ("_last",)
 
     def __init__(self) -> None:
         self._last: str | None = None
 
-    def report(self, events: list[TailEvent], path: str, message: str) -> None:
+    def report(self, events: list[TailEvent], path: str, problem: OSError | str) -> None:
+        """Append an :class:`Error` for ``problem`` unless it was the last one reported."""
+        if isinstance(problem, OSError):
+            message = f"{type(problem).__name__}: {problem.strerror or problem}"
+        else:
+            message = problem
         if message != self._last:
             events.append(Error(path, message))
             self._last = message
@@ -227,7 +244,7 @@ class FileFollower:
         self._announce: str | None = None
         self._old_inode = 0
         self._deleted_reported = False
-        self._errors = _ErrorOnce()
+        self._errors = ErrorOnce()
 
     # -- public
 
@@ -249,7 +266,7 @@ class FileFollower:
         try:
             self._step(events)
         except OSError as exc:
-            self._errors.report(events, self.path, _error_message(exc))
+            self._errors.report(events, self.path, exc)
         return events
 
     def finish(self) -> list[TailEvent]:
@@ -263,7 +280,7 @@ class FileFollower:
                 if not self.has_more:
                     self._finish_file(events)
         except OSError as exc:
-            self._errors.report(events, self.path, _error_message(exc))
+            self._errors.report(events, self.path, exc)
             self.close()
         return events
 
@@ -494,289 +511,19 @@ def _read_up_to(handle: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
-# --------------------------------------------------------------------------- new files
+# --------------------------------------------------------------------------- re-exports
+
+#: Names that moved to :mod:`.watch`, still importable from here. Resolved on first
+#: access, because :mod:`.watch` imports this module.
+_FROM_WATCH = frozenset(
+    {"DEFAULT_IDLE_AFTER", "DEFAULT_IDLE_INTERVAL", "DEFAULT_INTERVAL"}
+    | {"DirectoryWatcher", "Tailer"}
+)
 
 
-class DirectoryWatcher:
-    """Report files matching ``pattern`` (an ``fnmatch`` pattern on the base name, case
-    sensitive) that appear in or disappear from ``directory``.
+def __getattr__(name: str) -> Any:
+    if name in _FROM_WATCH:
+        from . import watch
 
-    The files present at construction are the starting point and are *not* reported
-    (the catalog lists them itself), unless ``report_existing`` is true, in which case
-    the first poll reports them as :class:`NewFile`. A directory that does not exist yet
-    counts as empty, so when it is created all its matching files are new (an
-    application creates its ``llm_interactions/`` with its first session).
-
-    ``poll()`` costs one ``os.stat`` of the directory when its mtime did not change;
-    events are sorted by path.
-    """
-
-    def __init__(
-        self,
-        directory: StrPath,
-        pattern: str = "session_*.jsonl",
-        *,
-        report_existing: bool = False,
-    ) -> None:
-        self.directory = os.fspath(directory)
-        self.pattern = pattern
-        self._match = re.compile(fnmatch.translate(pattern)).match
-        self._mtime_ns: int | None = None
-        self._errors = _ErrorOnce()
-        self._known: set[str] = set()
-        if not report_existing:
-            self._known = self._list([]) or set()
-
-    def poll(self) -> list[TailEvent]:
-        events: list[TailEvent] = []
-        if not self._needs_listing():
-            return events
-        current = self._list(events)
-        if current is None:
-            return events
-        appeared = sorted(current - self._known)
-        gone = sorted(self._known - current)
-        self._known = current
-        events.extend(RemovedFile(path) for path in gone)
-        events.extend(NewFile(path) for path in appeared)
-        return events
-
-    @property
-    def known(self) -> frozenset[str]:
-        """The matching paths seen at the last listing."""
-        return frozenset(self._known)
-
-    def _needs_listing(self) -> bool:
-        try:
-            mtime_ns = os.stat(self.directory).st_mtime_ns
-        except OSError:
-            mtime_ns = None
-        if mtime_ns is None or mtime_ns != self._mtime_ns:
-            return True
-        return time.time_ns() - mtime_ns < _RACY_NS
-
-    def _list(self, events: list[TailEvent]) -> set[str] | None:
-        """The matching regular files now, or None if the directory could not be read."""
-        try:
-            self._mtime_ns = os.stat(self.directory).st_mtime_ns
-            with os.scandir(self.directory) as entries:
-                found = {entry.path for entry in entries if self._is_match(entry)}
-        except (FileNotFoundError, NotADirectoryError):
-            self._mtime_ns = None
-            self._errors.clear()
-            return set()
-        except OSError as exc:
-            self._mtime_ns = None
-            self._errors.report(events, self.directory, _error_message(exc))
-            return None
-        self._errors.clear()
-        return found
-
-    def _is_match(self, entry: os.DirEntry[str]) -> bool:
-        if not self._match(entry.name):
-            return False
-        try:
-            return entry.is_file()
-        except OSError:
-            return False
-
-
-# --------------------------------------------------------------------------- the driver
-
-
-class Tailer:
-    """Drive several :class:`FileFollower` and :class:`DirectoryWatcher` objects.
-
-    ``poll()`` polls the followers (in the order they were added), then the directory
-    watchers. With ``follow_new`` (the default) a watcher's new files are followed from
-    offset 0 at once, in the same poll; a removed one is finished (drained, its torn
-    last line delivered) and dropped. ``follow``, ``unfollow`` and ``watch`` may be
-    called from another thread while :meth:`run` loops.
-
-    The loop (:meth:`run`) adapts its pace to the files:
-
-    * it polls again at once while a follower is behind (a read stopped at
-      ``max_read``), otherwise it waits ``interval`` (20 ms: measured median latency
-      about 10 ms, p95 about 20 ms);
-    * a follower without events for ``idle_after`` seconds (30) is polled only every
-      ``idle_interval`` (100 ms) until it changes again: an idle poll is one
-      ``os.stat`` (about 4-6 us), so following 1,000 dormant session files costs ~6%
-      of a core instead of ~30%, while the first new line of a dormant file waits at
-      most 100 ms and the following ones 20 ms. ``idle_after=None`` turns this off.
-
-    Watched directories are polled every time (one ``os.stat`` each).
-    """
-
-    def __init__(
-        self,
-        *,
-        interval: float = DEFAULT_INTERVAL,
-        idle_interval: float = DEFAULT_IDLE_INTERVAL,
-        idle_after: float | None = DEFAULT_IDLE_AFTER,
-        max_read: int = DEFAULT_MAX_READ,
-    ) -> None:
-        self.interval = interval
-        self.idle_interval = idle_interval
-        self.idle_after = idle_after
-        self.max_read = max_read
-        self._lock = threading.Lock()
-        self._followers: dict[str, FileFollower] = {}
-        self._last_event: dict[str, float] = {}  # monotonic time of a follower's last event
-        self._next_idle_poll: dict[str, float] = {}
-        self._watchers: list[tuple[DirectoryWatcher, bool]] = []
-
-    def follow(
-        self, path: StrPath, start_offset: int = 0, *, inode: int | None = None
-    ) -> FileFollower:
-        """Follow ``path`` from ``start_offset`` (see :class:`FileFollower`); an
-        already followed path keeps its follower."""
-        key = os.fspath(path)
-        with self._lock:
-            follower = self._followers.get(key)
-            if follower is None:
-                follower = FileFollower(key, start_offset, inode=inode, max_read=self.max_read)
-                self._add(follower)
-            return follower
-
-    def _add(self, follower: FileFollower) -> None:
-        self._followers[follower.path] = follower
-        self._last_event[follower.path] = time.monotonic()
-        self._next_idle_poll[follower.path] = 0.0
-
-    def _remove(self, path: str) -> FileFollower | None:
-        self._last_event.pop(path, None)
-        self._next_idle_poll.pop(path, None)
-        return self._followers.pop(path, None)
-
-    def unfollow(self, path: StrPath) -> None:
-        """Stop following ``path`` now (nothing more is read from it)."""
-        with self._lock:
-            follower = self._remove(os.fspath(path))
-        if follower is not None:
-            follower.close()
-
-    def watch(
-        self,
-        directory: StrPath,
-        pattern: str = "session_*.jsonl",
-        *,
-        follow_new: bool = True,
-        report_existing: bool = False,
-    ) -> DirectoryWatcher:
-        """Report files matching ``pattern`` that appear in ``directory``."""
-        watcher = DirectoryWatcher(directory, pattern, report_existing=report_existing)
-        with self._lock:
-            self._watchers.append((watcher, follow_new))
-        return watcher
-
-    @property
-    def followed(self) -> tuple[str, ...]:
-        with self._lock:
-            return tuple(self._followers)
-
-    @property
-    def has_more(self) -> bool:
-        """True when a follower stopped at its read budget: poll again at once."""
-        with self._lock:
-            return any(f.has_more for f in self._followers.values())
-
-    def poll(self, now: float | None = None) -> list[TailEvent]:
-        """Poll the sources once and return all events, followers first.
-
-        Without ``now`` every follower is polled. With ``now`` (``time.monotonic()``,
-        as :meth:`run` passes it) idle followers are polled only when due.
-        """
-        with self._lock:
-            followers = [f for f in self._followers.values() if self._due(f.path, now)]
-            watchers = list(self._watchers)
-        events: list[TailEvent] = []
-        for follower in followers:
-            found = follower.poll()
-            if found or follower.has_more:
-                self._last_event[follower.path] = time.monotonic() if now is None else now
-            events.extend(found)
-        for watcher, follow_new in watchers:
-            found = watcher.poll()
-            events.extend(found)
-            if follow_new:
-                events.extend(self._apply(found))
-        return events
-
-    def _due(self, path: str, now: float | None) -> bool:
-        """Whether a follower is polled now (called with the lock held)."""
-        if now is None or self.idle_after is None:
-            return True
-        if now - self._last_event.get(path, now) < self.idle_after:
-            return True
-        if now < self._next_idle_poll.get(path, 0.0):
-            return False
-        self._next_idle_poll[path] = now + self.idle_interval
-        return True
-
-    def _apply(self, found: Iterable[TailEvent]) -> list[TailEvent]:
-        """Follow new files (and read them now); finish and drop removed ones."""
-        events: list[TailEvent] = []
-        for event in found:
-            if isinstance(event, NewFile):
-                events.extend(self._adopt(event.path))
-            elif isinstance(event, RemovedFile):
-                with self._lock:
-                    follower = self._remove(event.path)
-                if follower is not None:
-                    events.extend(follower.finish())
-        return events
-
-    def _adopt(self, path: str) -> list[TailEvent]:
-        with self._lock:
-            if path in self._followers:
-                return []
-            follower = FileFollower(path, max_read=self.max_read)
-            self._add(follower)
-        return follower.poll()
-
-    def run(
-        self,
-        callback: Callable[[list[TailEvent]], object],
-        stop_event: threading.Event,
-        interval: float | None = None,
-    ) -> None:
-        """Poll until ``stop_event`` is set, calling ``callback`` with each non-empty
-        batch of events. Blocks: run it in a thread (:meth:`start`) or a thread worker.
-        """
-        wait = self.interval if interval is None else interval
-        while not stop_event.is_set():
-            events = self.poll(time.monotonic())
-            if events:
-                callback(events)
-            if not self.has_more:
-                stop_event.wait(wait)
-
-    def start(
-        self,
-        callback: Callable[[list[TailEvent]], object],
-        stop_event: threading.Event | None = None,
-        interval: float | None = None,
-    ) -> tuple[threading.Thread, threading.Event]:
-        """Run :meth:`run` in a daemon thread; set the returned event to stop it."""
-        stop = stop_event or threading.Event()
-        thread = threading.Thread(
-            target=self.run, args=(callback, stop, interval), name="tailer", daemon=True
-        )
-        thread.start()
-        return thread, stop
-
-    def close(self) -> None:
-        """Close every followed file (stop the loop first)."""
-        with self._lock:
-            followers = list(self._followers.values())
-            self._followers.clear()
-            self._last_event.clear()
-            self._next_idle_poll.clear()
-        for follower in followers:
-            follower.close()
-
-    def __enter__(self) -> Tailer:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+        return getattr(watch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
