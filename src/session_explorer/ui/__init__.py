@@ -1,0 +1,1 @@
+"""The Textual explorer: widgets, screens and the app (imports Textual)."""

@@ -1,0 +1,205 @@
+"""The interactions pane: one table row per line of a session's JSONL file.
+
+A ``DataTable`` rather than a Line-API view: a session's interactions are already
+parsed objects in memory (tens to a few thousand per session, not millions of
+lines), and the table brings column sizing, zebra rows, the row cursor, mouse
+support and its own Line-API rendering for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import DataTable
+
+from session_explorer.core.models import Interaction
+from session_explorer.ui import render
+
+_COLUMN_KEYS = ("number", "time", "model", "in", "out", "latency", "status", "prompt")
+
+
+class InteractionsView(DataTable):
+    """The interactions of one session, with totals in the border title.
+
+    | Key(s) | Id | Description |
+    | :- | :- | :- |
+    | j, down | `interactions.cursor_down` | Next interaction. |
+    | k, up | `interactions.cursor_up` | Previous interaction (pauses follow). |
+    | pagedown, pageup | | Move a page (DataTable; pageup pauses follow). |
+    | g, home | `interactions.first` | First interaction (pauses follow). |
+    | G, end | `interactions.last` | Last interaction and follow. |
+    | enter | | Open the highlighted interaction (`Opened`). |
+
+    Component classes are DataTable's (`datatable--cursor`, `datatable--even-row`, ...).
+    The last column (the start of the last user message) is cut at the pane's edge.
+    """
+
+    DEFAULT_CSS = """
+    InteractionsView {
+        overflow-x: hidden;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="interactions.cursor_down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="interactions.cursor_up"),
+        Binding("g,home", "first", "First", show=False, id="interactions.first"),
+        Binding("G,end", "last", "Last", show=False, id="interactions.last"),
+    ]
+
+    follow: reactive[bool] = reactive(True, init=False)
+    """Keep the cursor on the newest interaction as interactions arrive."""
+
+    class Selected(Message):
+        """The highlighted interaction changed."""
+
+        def __init__(self, view: InteractionsView, interaction: Interaction) -> None:
+            super().__init__()
+            self.view = view
+            self.interaction = interaction
+
+        @property
+        def control(self) -> InteractionsView:
+            return self.view
+
+    class Opened(Message):
+        """Enter (or a second click) on an interaction."""
+
+        def __init__(self, view: InteractionsView, interaction: Interaction) -> None:
+            super().__init__()
+            self.view = view
+            self.interaction = interaction
+
+        @property
+        def control(self) -> InteractionsView:
+            return self.view
+
+    def __init__(
+        self,
+        *,
+        follow: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+            cursor_type="row",
+            zebra_stripes=True,
+            cursor_foreground_priority="renderable",
+        )
+        self._interactions: list[Interaction] = []
+        self._rows: dict[int, int] = {}  # JSONL line number -> row index
+        self._totals = render.InteractionTotals()
+        self.set_reactive(InteractionsView.follow, follow)
+        for label, key in zip(render.INTERACTION_COLUMNS, _COLUMN_KEYS, strict=True):
+            self.add_column(label, key=key)
+        self.border_title = self._totals.title()
+
+    # --- public API ---------------------------------------------------------
+
+    @property
+    def interactions(self) -> Sequence[Interaction]:
+        return self._interactions
+
+    @property
+    def highlighted_interaction(self) -> Interaction | None:
+        if not self._interactions:
+            return None
+        return self._interactions[min(self.cursor_row, len(self._interactions) - 1)]
+
+    def set_interactions(self, interactions: Iterable[Interaction]) -> None:
+        """Show another session's interactions (cursor on the last when following)."""
+        self.clear()
+        self._interactions = []
+        self._rows = {}
+        self._totals = render.InteractionTotals()
+        self._append(interactions)
+        if self.follow:
+            self._go_to_end()
+        elif self._interactions:
+            self.move_cursor(row=0)
+
+    def add_interactions(self, interactions: Iterable[Interaction]) -> None:
+        """Append new interactions; one already shown (same JSONL line) is updated.
+
+        The cursor stays on its interaction, or goes to the newest when following.
+        """
+        self._append(interactions)
+        if self.follow:
+            self._go_to_end()
+
+    # --- actions ------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.follow = False
+        super().action_cursor_up()
+
+    def action_page_up(self) -> None:
+        self.follow = False
+        super().action_page_up()
+
+    def action_first(self) -> None:
+        self.follow = False
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        if self.follow:
+            self._go_to_end()
+        else:
+            self.follow = True
+
+    def watch_follow(self, follow: bool) -> None:
+        if follow:
+            self._go_to_end()
+
+    # --- events -------------------------------------------------------------
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if not (event.ctrl or event.shift) and self.max_scroll_y > 0:
+            self.follow = False
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("row")
+        if isinstance(row, int) and 0 <= row < len(self._interactions) - 1:
+            self.follow = False
+
+    def _on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is not self:
+            return
+        if 0 <= event.cursor_row < len(self._interactions):
+            self.post_message(self.Selected(self, self._interactions[event.cursor_row]))
+
+    def _on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table is self and 0 <= event.cursor_row < len(self._interactions):
+            self.post_message(self.Opened(self, self._interactions[event.cursor_row]))
+
+    # --- internals ----------------------------------------------------------
+
+    def _append(self, interactions: Iterable[Interaction]) -> None:
+        for interaction in interactions:
+            self._totals.add(interaction)
+            cells = render.interaction_cells(interaction)
+            row = self._rows.get(interaction.line_number)
+            if row is None:
+                self._rows[interaction.line_number] = len(self._interactions)
+                self._interactions.append(interaction)
+                self.add_row(*cells, key=str(interaction.line_number))
+            else:
+                self._interactions[row] = interaction
+                for key, cell in zip(_COLUMN_KEYS, cells, strict=True):
+                    self.update_cell(str(interaction.line_number), key, cell)
+        self.border_title = self._totals.title()
+
+    def _go_to_end(self) -> None:
+        if self._interactions:
+            self.move_cursor(row=len(self._interactions) - 1)

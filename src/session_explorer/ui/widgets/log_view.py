@@ -1,0 +1,677 @@
+"""The app-log pane: a Line-API view over a :class:`LineSource` of any length."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events, work
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollTo, ScrollUp
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from session_explorer.core.models import LogLine
+from session_explorer.ui import render
+from session_explorer.ui.render import LogColumns, LogStyles
+from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
+from session_explorer.ui.widgets.line_pages import LinePages, PageRequest
+from session_explorer.ui.widgets.wrap_layout import WrapLayout
+
+#: Component class of each field of :class:`LogStyles`.
+_STYLE_CLASSES: dict[str, str] = {
+    "time": "log-view--time",
+    "date": "log-view--date",
+    "level_debug": "log-view--level-debug",
+    "level_info": "log-view--level-info",
+    "level_warning": "log-view--level-warning",
+    "level_error": "log-view--level-error",
+    "level_other": "log-view--level-other",
+    "logger": "log-view--logger",
+    "message": "log-view--message",
+    "continuation": "log-view--continuation",
+    "continuation_error": "log-view--continuation-error",
+    "session_tag": "log-view--session-tag",
+    "control": "log-view--control",
+    "truncated": "log-view--truncated-marker",
+    "placeholder": "log-view--placeholder",
+}
+
+HORIZONTAL_STEP = 8
+
+
+def _part_style(full: Style, own: Style) -> Style:
+    """A part's colour (from its full, blended style) and its own text attributes.
+
+    The background is left out: a part keeps the background of its row (cursor or not).
+    """
+    return Style(
+        color=full.color,
+        bold=own.bold,
+        dim=own.dim,
+        italic=own.italic,
+        underline=own.underline,
+        reverse=own.reverse,
+        strike=own.strike,
+    )
+
+
+class LogView(ScrollView, can_focus=True):
+    """App-log lines read a page at a time from a :class:`LineSource`.
+
+    Only the visible rows are rendered; lines are read by a thread worker into a
+    bounded page cache, and a row whose page is not read yet shows a placeholder.
+    In follow mode the cursor stays on the newest line; moving up pauses follow and
+    new lines are counted in a ``+N new`` badge in the border subtitle.
+
+    | Key(s) | Id | Description |
+    | :- | :- | :- |
+    | j, down | `log.cursor_down` | Move the cursor down a line. |
+    | k, up | `log.cursor_up` | Move the cursor up a line (pauses follow). |
+    | pagedown | `log.page_down` | Move the cursor down a page. |
+    | pageup | `log.page_up` | Move the cursor up a page (pauses follow). |
+    | g, home | `log.first` | Go to the first line (pauses follow). |
+    | G, end | `log.last` | Go to the last line and follow. |
+    | f | `log.follow` | Toggle follow. |
+    | w | `log.wrap` | Toggle wrapping of long lines. |
+    | left, right | `log.scroll_left`, `log.scroll_right` | Scroll sideways (not wrapping). |
+
+    | Class | Description |
+    | :- | :- |
+    | `log-view--time` | The time column. |
+    | `log-view--date` | The date, shown when a line is not on the reference day. |
+    | `log-view--level-debug` | DEBUG. |
+    | `log-view--level-info` | INFO. |
+    | `log-view--level-warning` | WARNING / WARN. |
+    | `log-view--level-error` | ERROR / CRITICAL / FATAL (and their messages' colour). |
+    | `log-view--level-other` | Custom levels. |
+    | `log-view--logger` | The logger name. |
+    | `log-view--message` | The message. |
+    | `log-view--continuation` | Continuation lines (tracebacks) of a record. |
+    | `log-view--continuation-error` | Continuation lines of an error record. |
+    | `log-view--session-tag` | The session tag (its colour comes from the session id). |
+    | `log-view--control` | Control characters and escape sequences made visible. |
+    | `log-view--truncated-marker` | The marker at the right edge of a cut line. |
+    | `log-view--placeholder` | A line that is still being read. |
+    | `log-view--cursor` | The cursor row. |
+    """
+
+    ALLOW_SELECT = False
+
+    DEFAULT_CSS = """
+    LogView {
+        background: $surface;
+        color: $foreground;
+        overflow: auto auto;
+        & > .log-view--time { color: $text-muted; }
+        & > .log-view--date { color: $text-muted; text-style: italic; }
+        & > .log-view--level-debug { color: $text-muted; }
+        & > .log-view--level-info { color: $text-primary; }
+        & > .log-view--level-warning { color: $warning; text-style: bold; }
+        & > .log-view--level-error { color: $error; text-style: bold; }
+        & > .log-view--level-other { }
+        & > .log-view--logger { color: $text-secondary; }
+        & > .log-view--message { }
+        & > .log-view--continuation { color: $text-muted; }
+        & > .log-view--continuation-error { color: $text-error; }
+        & > .log-view--session-tag { text-style: bold; }
+        & > .log-view--control { color: $text-muted; text-style: reverse; }
+        & > .log-view--truncated-marker { color: $text-muted; text-style: bold; }
+        & > .log-view--placeholder { color: $text-disabled; }
+        & > .log-view--cursor { background: $block-hover-background; }
+        &:focus > .log-view--cursor { background: $block-cursor-blurred-background; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {*_STYLE_CLASSES.values(), "log-view--cursor"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="log.cursor_down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="log.cursor_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="log.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="log.page_up"),
+        Binding("g,home", "first", "First line", show=False, id="log.first"),
+        Binding("G,end", "last", "Last line", show=False, id="log.last"),
+        Binding("f", "toggle_follow", "Follow", id="log.follow"),
+        Binding("w", "toggle_wrap", "Wrap", id="log.wrap"),
+        Binding("left", "scroll_left", "Left", show=False, id="log.scroll_left"),
+        Binding("right", "scroll_right", "Right", show=False, id="log.scroll_right"),
+    ]
+
+    follow: reactive[bool] = reactive(True, init=False)
+    """Keep the cursor on the newest line as lines arrive."""
+    wrap: reactive[bool] = reactive(False, init=False)
+    """Wrap long lines instead of cutting them."""
+    cursor_line: reactive[int] = reactive(0, init=False, repaint=False)
+    """The line number (in the source) of the highlighted row."""
+    new_lines: reactive[int] = reactive(0, init=False)
+    """Lines that arrived while follow was paused (the badge)."""
+
+    class CursorMoved(Message):
+        """The cursor is on another line (or that line has just been read).
+
+        ``line`` is None while the line is still being read; a second message with
+        the line follows once it is.
+        """
+
+        def __init__(self, log_view: LogView, line_number: int, line: LogLine | None) -> None:
+            super().__init__()
+            self.log_view = log_view
+            self.line_number = line_number
+            self.line = line
+
+        @property
+        def control(self) -> LogView:
+            return self.log_view
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LogView.CursorMoved) and message.log_view is self.log_view
+
+    class FollowChanged(Message):
+        """Follow was turned on or off."""
+
+        def __init__(self, log_view: LogView, follow: bool) -> None:
+            super().__init__()
+            self.log_view = log_view
+            self.follow = follow
+
+        @property
+        def control(self) -> LogView:
+            return self.log_view
+
+    def __init__(
+        self,
+        source: LineSource | None = None,
+        *,
+        follow: bool = True,
+        session_tags: bool = False,
+        reference_day: date | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._source: LineSource = source if source is not None else EMPTY_SOURCE
+        self._line_count = len(self._source)
+        self._session_tags = session_tags
+        self._given_day = reference_day
+        self._reference_day = reference_day
+        self._pages = LinePages()
+        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
+        self._log_styles: LogStyles | None = None
+        self._wrap_layout = WrapLayout(self._rows_of)
+        self._longest_message = 0
+        self._longest_continuation = 0
+        self._loads_scheduled = False
+        self._version = 0
+        self._announced: tuple[int, bool] | None = None
+        self.set_reactive(LogView.follow, follow)
+        if follow:
+            self.set_reactive(LogView.cursor_line, max(0, self._line_count - 1))
+
+    # --- public API ---------------------------------------------------------
+
+    @property
+    def source(self) -> LineSource:
+        return self._source
+
+    @property
+    def line_count(self) -> int:
+        """Lines in the source as of the last :meth:`set_source` / :meth:`source_grew`."""
+        return self._line_count
+
+    @property
+    def cursor_log_line(self) -> LogLine | None:
+        """The line under the cursor, when it has been read."""
+        return self._pages.get(self.cursor_line) if self._line_count else None
+
+    def set_source(
+        self,
+        source: LineSource,
+        *,
+        follow: bool = True,
+        session_tags: bool = False,
+        reference_day: date | None = None,
+    ) -> None:
+        """Show another source: caches and scroll reset; following starts at the end.
+
+        ``session_tags`` adds the session column ("All lines"); ``reference_day`` is
+        the day whose date is not printed (None: the day of the first line read).
+        """
+        self._source = source
+        self._line_count = len(source)
+        self._session_tags = session_tags
+        self._given_day = reference_day
+        self._reference_day = reference_day
+        self._forget_lines()
+        self.set_reactive(LogView.new_lines, 0)
+        self._update_badge()
+        self.set_reactive(LogView.cursor_line, max(0, self._line_count - 1) if follow else 0)
+        self.scroll_to(0, 0, animate=False, force=True)
+        changed = follow != self.follow
+        self.set_reactive(LogView.follow, follow)
+        self._update_virtual_size()
+        if follow:
+            self._go_to_end()
+        self._want(self.cursor_line)
+        self._start_loads()
+        self._announce_cursor(force=True)
+        if changed:
+            self.post_message(self.FollowChanged(self, follow))
+        self.refresh()
+
+    def source_grew(self, line_count: int | None = None) -> None:
+        """The source has new lines (or its last line grew, or it was truncated).
+
+        Following, the newest line stays in view; otherwise the viewport stays
+        still and the badge counts the new lines.
+        """
+        count = len(self._source) if line_count is None else line_count
+        old = self._line_count
+        self._line_count = count
+        if count < old:
+            self._forget_lines()
+            self.set_reactive(LogView.new_lines, 0)
+            self._update_badge()
+            self.cursor_line = min(self.cursor_line, max(0, count - 1))
+        else:
+            self._pages.refresh_from(max(0, old - 1))
+            if not self.follow and count > old:
+                self.new_lines += count - old
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+            self._want(max(0, count - 1))
+        self._want(self.cursor_line)
+        self._start_loads()
+        self.refresh()
+
+    def reload(self) -> None:
+        """Read every line again (the source changed under the view, e.g. rotation)."""
+        self._line_count = len(self._source)
+        self._forget_lines()
+        self.cursor_line = min(self.cursor_line, max(0, self._line_count - 1))
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+        self.refresh()
+
+    # --- actions ------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.cursor_line += 1
+
+    def action_cursor_up(self) -> None:
+        self._pause_follow()
+        self.cursor_line -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor_line += self._page_lines()
+
+    def action_page_up(self) -> None:
+        self._pause_follow()
+        self.cursor_line -= self._page_lines()
+
+    def action_first(self) -> None:
+        self._pause_follow()
+        self.cursor_line = 0
+
+    def action_last(self) -> None:
+        if self.follow:
+            self._go_to_end()
+        else:
+            self.follow = True
+
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+
+    def action_toggle_wrap(self) -> None:
+        self.wrap = not self.wrap
+
+    def action_scroll_left(self) -> None:
+        if not self.wrap:
+            self.scroll_to(x=self.scroll_x - HORIZONTAL_STEP, animate=False, force=True)
+
+    def action_scroll_right(self) -> None:
+        if not self.wrap:
+            self.scroll_to(x=self.scroll_x + HORIZONTAL_STEP, animate=False, force=True)
+
+    # --- reactives ----------------------------------------------------------
+
+    def validate_cursor_line(self, value: int) -> int:
+        return max(0, min(value, self._line_count - 1))
+
+    def watch_cursor_line(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        if self.wrap:
+            self.refresh()
+        else:  # only the two rows whose highlight changed
+            self.refresh_line(old)
+            self.refresh_line(new)
+        self._want(self.cursor_line)
+        self._start_loads()
+        self._announce_cursor()
+
+    def watch_follow(self, follow: bool) -> None:
+        if follow:
+            self.new_lines = 0
+            self._go_to_end()
+        self.post_message(self.FollowChanged(self, follow))
+
+    def watch_wrap(self) -> None:
+        self._clear_strips()
+        self.scroll_to(x=0, animate=False, force=True)
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+        else:
+            self._scroll_cursor_into_view()
+        self.refresh()
+
+    def watch_new_lines(self) -> None:
+        self._update_badge()
+
+    # --- events -------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._log_styles = None
+        self._clear_strips()
+
+    def on_mount(self) -> None:
+        self._want(self.cursor_line)
+        self._start_loads()
+        self._announce_cursor()
+
+    def on_focus(self) -> None:
+        self._clear_strips()
+
+    def on_blur(self) -> None:
+        self._clear_strips()
+
+    def on_resize(self) -> None:
+        self._clear_strips()
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if not (event.ctrl or event.shift) and self.max_scroll_y > 0:
+            self._pause_follow()
+
+    def on_scroll_up(self, event: ScrollUp) -> None:
+        self._pause_follow()
+
+    def on_scroll_to(self, event: ScrollTo) -> None:
+        if event.y is not None and event.y < self.scroll_y:
+            self._pause_follow()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line_number = self._line_at_row(offset.y)
+        if line_number is None:
+            return
+        if line_number != self._line_count - 1:
+            self._pause_follow()
+        self.cursor_line = line_number
+
+    # --- rendering ----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line_number, row = self._locate(y)
+        if line_number < 0 or line_number >= self._line_count:
+            return Strip.blank(width, base)
+        line = self._pages.get(line_number)
+        if line is None or not self._pages.is_loaded(self._pages.page_of(line_number)):
+            self._want(line_number)
+            self._schedule_loads()
+        if line is None:
+            return self._placeholder(line_number, width, base)
+        strips = self._line_strips(line_number, line, width)
+        if row >= len(strips):
+            return Strip.blank(width, base)
+        return strips[row]
+
+    def _line_strips(self, line_number: int, line: LogLine, width: int) -> list[Strip]:
+        """The rows of one line, cropped to the pane (cached)."""
+        is_cursor = line_number == self.cursor_line
+        height = self.scrollable_content_region.height
+        scroll_x = 0 if self.wrap else self.scroll_offset.x
+        key = (line_number, width, scroll_x, is_cursor, self.wrap, height if self.wrap else 0)
+        strips = self._strips.get(key)
+        if strips is not None:
+            return strips
+        line_style = self.rich_style
+        if is_cursor:
+            line_style = self.get_visual_style("log-view--cursor").rich_style
+        columns = self._columns(width)
+        text = render.render_log_line(
+            line, columns=columns, styles=self._styles(), reference_day=self._reference_day
+        )
+        text.style = line_style
+        if self.wrap:
+            indent = columns.message_column if line.head else columns.continuation_indent
+            rows = render.wrap_rows(
+                text, width, indent=indent, max_rows=max(1, height),
+                marker_style=self._styles().truncated,
+            )
+            strips = [self._to_strip(part, line_style).extend_cell_length(width, line_style)
+                      for part in rows]
+        else:
+            strips = [self._cut(self._to_strip(text, line_style), scroll_x, width, line_style)]
+        self._strips[key] = strips
+        return strips
+
+    def _to_strip(self, text: Text, style: Style) -> Strip:
+        return Strip(text.render(self.app.console), text.cell_len)
+
+    def _cut(self, strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+        """Crop to the viewport; a line that goes on past the edge ends in a marker."""
+        if strip.cell_length <= scroll_x + width or width < 2:
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        cropped = strip.crop_extend(scroll_x, scroll_x + width - 1, style)
+        marker = Segment(render.TRUNCATED_MARKER, style + self._styles().truncated)
+        return Strip([*cropped, marker], width)
+
+    def _placeholder(self, line_number: int, width: int, base: Style) -> Strip:
+        styles = self._styles()
+        error = self._pages.errors.get(self._pages.page_of(line_number))
+        if error is not None:
+            text = Text(f"⚠ {error}", styles.placeholder, no_wrap=True, end="")
+        else:
+            text = render.render_placeholder(self._columns(width), styles)
+        if line_number == self.cursor_line:
+            base = self.get_visual_style("log-view--cursor").rich_style
+        text.style = base
+        return self._to_strip(text, base).crop_extend(0, width, base)
+
+    def _styles(self) -> LogStyles:
+        if self._log_styles is None:
+            values = {
+                field: _part_style(
+                    self.get_visual_style(name).rich_style,
+                    self.get_component_rich_style(name, partial=True),
+                )
+                for field, name in _STYLE_CLASSES.items()
+            }
+            self._log_styles = LogStyles(**values)
+        return self._log_styles
+
+    def _columns(self, width: int) -> LogColumns:
+        return LogColumns.for_width(width, session_tags=self._session_tags)
+
+    # --- geometry -----------------------------------------------------------
+
+    def _rows_of(self, line_number: int) -> int:
+        """Rows a line takes: 1 when not wrapping or not read yet."""
+        if not self.wrap:
+            return 1
+        line = self._pages.get(line_number)
+        if line is None:
+            return 1
+        return len(self._line_strips(line_number, line, self.scrollable_content_region.width))
+
+    def _locate(self, y: int) -> tuple[int, int]:
+        """(line number, row within the line) of viewport row ``y``; (-1, 0) past the end."""
+        top = self.scroll_offset.y
+        if not self.wrap:
+            return top + y, 0
+        rows = self._wrap_layout.viewport(
+            top, self.scrollable_content_region.height, self._line_count, self._layout_key()
+        )
+        return rows[y] if y < len(rows) else (-1, 0)
+
+    def _line_at_row(self, y: int) -> int | None:
+        line_number, _ = self._locate(y)
+        return line_number if 0 <= line_number < self._line_count else None
+
+    def _layout_key(self) -> tuple[object, ...]:
+        region = self.scrollable_content_region
+        return (region.width, region.height, self._line_count, self._version)
+
+    def _page_lines(self) -> int:
+        height = max(1, self.scrollable_content_region.height)
+        if not self.wrap:
+            return height
+        rows = self._wrap_layout.viewport(
+            self.scroll_offset.y, height, self._line_count, self._layout_key()
+        )
+        return max(1, len({line for line, _ in rows}) - 1)
+
+    def _content_width(self) -> int:
+        columns = self._columns(self.scrollable_content_region.width)
+        return max(
+            columns.message_column + self._longest_message,
+            columns.continuation_indent + self._longest_continuation,
+        ) + 1
+
+    def _update_virtual_size(self) -> None:
+        height = self.scrollable_content_region.height
+        if self.wrap:
+            top_end = self._wrap_layout.last_top(height, self._line_count)
+            size = Size(0, top_end + height if top_end else self._line_count)
+        else:
+            size = Size(self._content_width(), self._line_count)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        cursor, top = self.cursor_line, self.scroll_offset.y
+        if cursor < top:
+            target = cursor
+        elif not self.wrap:
+            if cursor < top + height:
+                return
+            target = cursor - height + 1
+        else:
+            target = self._wrap_layout.top_for(cursor, height)
+            if top >= target:
+                return
+        self.scroll_to(y=target, animate=False, force=True)
+
+    def _go_to_end(self) -> None:
+        self.set_reactive(LogView.cursor_line, max(0, self._line_count - 1))
+        self._update_virtual_size()
+        self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+        self._want(self.cursor_line)
+        self._start_loads()
+        self._announce_cursor()
+        self.refresh()
+
+    def _pause_follow(self) -> None:
+        if self.follow:
+            self.follow = False
+
+    def _update_badge(self) -> None:
+        self.border_subtitle = f"+{self.new_lines} new" if self.new_lines else ""
+
+    def _announce_cursor(self, force: bool = False) -> None:
+        """Post CursorMoved once per (line, read or not)."""
+        if not self._line_count:
+            return
+        line = self._pages.get(self.cursor_line)
+        state = (self.cursor_line, line is not None)
+        if force or state != self._announced:
+            self._announced = state
+            self.post_message(self.CursorMoved(self, self.cursor_line, line))
+
+    # --- loading ------------------------------------------------------------
+
+    def _clear_strips(self) -> None:
+        """Drop rendered rows (and with them the wrap layout)."""
+        self._strips.clear()
+        self._version += 1
+
+    def _forget_lines(self) -> None:
+        self._pages.clear()
+        self._clear_strips()
+        self._longest_message = self._longest_continuation = 0
+        self._announced = None
+
+    def _want(self, line_number: int) -> None:
+        if self._line_count:
+            self._pages.want(line_number, self._line_count)
+
+    def _schedule_loads(self) -> None:
+        """Start loads after the current paint (render_line must not start workers)."""
+        if not self._loads_scheduled:
+            self._loads_scheduled = True
+            self.call_later(self._start_loads)
+
+    def _start_loads(self) -> None:
+        self._loads_scheduled = False
+        requests = self._pages.take_requests(self._line_count)
+        if requests:
+            self._load_pages(self._source, requests)
+
+    @work(thread=True, group="log-view-pages", exit_on_error=False)
+    def _load_pages(self, source: LineSource, requests: list[PageRequest]) -> None:
+        """Read pages in a thread; each arrives on the UI thread as it is read."""
+        worker = get_current_worker()
+        for request in requests:
+            if worker.is_cancelled:
+                return
+            try:
+                lines, error = source.read(request.start, request.stop), None
+            except Exception as exc:  # a read error shows in the rows, never crashes
+                lines, error = [], f"{type(exc).__name__}: {exc}"
+            self.app.call_from_thread(self._page_arrived, request, lines, error)
+
+    def _page_arrived(self, request: PageRequest, lines: list[LogLine], error: str | None) -> None:
+        kept = (
+            self._pages.fail(request, error) if error is not None
+            else self._pages.store(request, lines)
+        )
+        if not kept:
+            return
+        for line in lines:
+            if line.head is not None:
+                self._longest_message = max(self._longest_message, len(line.head.message))
+                if self._reference_day is None and line.head.timestamp is not None:
+                    self._reference_day = line.head.timestamp.date()
+            else:
+                self._longest_continuation = max(self._longest_continuation, len(line.raw))
+        self._longest_message = min(self._longest_message, render.MAX_MESSAGE_CHARS + 20)
+        self._longest_continuation = min(self._longest_continuation, render.MAX_MESSAGE_CHARS + 20)
+        self._clear_strips()
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+        self._announce_cursor()
+        self.refresh()

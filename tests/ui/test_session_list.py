@@ -1,0 +1,113 @@
+"""Pilot tests of the sessions pane."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from session_explorer.ui.widgets import SessionList
+from session_explorer.ui.widgets.session_list import ALL_LINES_ID
+from tests.ui.helpers import OTHER, SESSION, summary
+
+NEWEST = "20251105_160000"
+OLDEST = "20251104_090000"
+
+
+class SessionsApp(App[None]):
+    CSS = "SessionList { height: 1fr; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected: list[str | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield SessionList()
+
+    def on_session_list_session_selected(self, message: SessionList.SessionSelected) -> None:
+        self.selected.append(message.session_id)
+
+
+def sessions() -> list:
+    return [
+        summary(NEWEST, 90, growing=True, errors=2, warnings=3),
+        summary(OTHER, 30, interactions_file=None, interactions=0, models=()),
+        summary(SESSION, 0, in_app_log=False),
+        summary(OLDEST, -24 * 60),
+    ]
+
+
+def option_text(view: SessionList, index: int) -> str:
+    return str(view.get_option_at_index(index).prompt)
+
+
+async def test_rows_show_badges_markers_and_dates() -> None:
+    app = SessionsApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(sessions(), all_lines_count=1234)
+        await pilot.pause()
+        assert "All lines" in option_text(view, 0) and "1,234 lines" in option_text(view, 0)
+        newest = option_text(view, 1)
+        assert newest.startswith("● 16:00:52  20251105_160000  ✖ 2 ▲ 3")
+        assert "3 interactions · gpt-4o-mini" in newest
+        assert "log only" in option_text(view, 2)
+        assert "no log" in option_text(view, 3)
+        assert "11-04 14:30:52" in option_text(view, 4)  # not the newest session's day
+        assert "●" not in option_text(view, 4)
+        assert view.border_title == "Sessions 4"
+
+
+async def test_keys_move_and_announce_the_selection() -> None:
+    app = SessionsApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(sessions())
+        view.focus()
+        await pilot.press("j")
+        await pilot.press("j")
+        await pilot.pause()
+        assert view.selected_session_id == OTHER and view.border_title == "Sessions 2/4"
+        await pilot.press("G")
+        await pilot.press("k")
+        await pilot.press("g")
+        await pilot.pause()
+        assert app.selected == [NEWEST, OTHER, OLDEST, SESSION, None]
+        assert view.selected_session_id is None
+
+
+async def test_updates_keep_the_selected_session() -> None:
+    app = SessionsApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(sessions()[1:])
+        view.select_session(SESSION)
+        await pilot.pause()
+        assert app.selected == [SESSION]
+        view.update_sessions(sessions())  # a newer session arrives on top
+        await pilot.pause()
+        assert view.selected_session_id == SESSION and view.highlighted == 3
+        assert view.border_title == "Sessions 3/4"
+        changed = [summary(s.id, 0, errors=7) if s.id == SESSION else s for s in sessions()]
+        view.update_sessions(changed)  # same rows, new numbers: prompts replaced in place
+        await pilot.pause()
+        assert "✖ 7" in option_text(view, 3) and view.highlighted == 3
+        view.update_sessions([s for s in sessions() if s.id != SESSION])  # it disappears
+        await pilot.pause()
+        assert view.highlighted == 3 and view.selected_session_id == OLDEST
+        assert app.selected == [SESSION, OLDEST]
+
+
+async def test_follow_newest_moves_a_user_who_was_on_the_newest() -> None:
+    app = SessionsApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(sessions()[1:])
+        view.select_session(OTHER)
+        assert view.is_on_newest
+        view.update_sessions(sessions(), follow_newest=True)
+        await pilot.pause()
+        assert view.selected_session_id == NEWEST
+        view.select_session(SESSION)
+        view.update_sessions([summary("20251105_170000", 120), *sessions()], follow_newest=True)
+        await pilot.pause()
+        assert view.selected_session_id == SESSION
+        assert view.get_option_at_index(0).id == ALL_LINES_ID
