@@ -1,0 +1,601 @@
+"""App-log lines: which lines start a record, and what the record's first line says.
+
+A record starts with one of the formats written by :mod:`session_explorer.tracing`:
+
+* detailed: ``[id] - 2025-11-05 14:30:52,123 - name - LEVEL - message``
+  (milliseconds optional, separated by ``,`` or ``.``);
+* simple: ``[id] - LEVEL - message`` (any upper-case level name, custom ones included);
+* JSON: one object per line from ``JsonFormatter``, whose first keys are
+  ``"timestamp"`` and ``"session_id"``.
+
+The exact rule, shared by :func:`parse_head` and the block scanner below (so that
+the index and a line-by-line reading always agree): a line
+is a record start when it begins with ``[id] - `` followed by ``LEVEL - `` (simple)
+or by a ``YYYY-MM-DD HH:MM:SS`` timestamp (detailed), or with
+``{"timestamp": "...", "session_id": "..."``. Every other line (tracebacks,
+``[1, 2, 3]``, ``[note] - text``) continues the record before it. Lines before the
+first record belong to :data:`~.models.IN_PROGRESS`.
+
+Lines are bytes and stay bytes: CRLF, invalid UTF-8, NUL bytes, escape sequences and
+markup are data. Text is decoded with replacement only for display.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from .models import ERROR_LEVELS, IN_PROGRESS, WARNING_LEVELS, RecordHead
+
+#: The id part: anything but "]" and newline, between brackets.
+_ID = rb"\[([^\]\n]*)\] - "
+_LEVEL = rb"[A-Z][A-Z0-9_]*"
+_TS = rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+#: A bracket record start (at the start of a line). Group 1: id, group 2: simple level.
+BRACKET_HEAD = _ID + rb"(?:(" + _LEVEL + rb") - |(?=" + _TS + rb"))"
+#: A JSON record start. Group 1: the session id as written (JSON-escaped).
+JSON_HEAD = rb'\{"timestamp": "[^"\n]*", "session_id": "((?:[^"\\\n]|\\.)*)"'
+JSON_PREFIX = b'{"timestamp": "'
+
+_BRACKET_RE = re.compile(BRACKET_HEAD)
+_JSON_RE = re.compile(JSON_HEAD)
+_DETAILED_RE = re.compile(
+    rb"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:[,.](\d{1,6}))?", re.S
+)
+_LOGGER_LEVEL_RE = re.compile(rb" - (.*?) - (" + _LEVEL + rb") - ", re.S)
+_JSON_LEVEL_RE = re.compile(rb'"level": "([^"\\\n]*)"')
+
+
+def strip_ending(line: bytes) -> tuple[bytes, bytes]:
+    """Split ``line`` into its content and its ending (``\\r\\n``, ``\\n`` or ``b""``)."""
+    if line.endswith(b"\r\n"):
+        return line[:-2], b"\r\n"
+    if line.endswith(b"\n"):
+        return line[:-1], b"\n"
+    return line, b""
+
+
+def decode_id(raw: bytes) -> str:
+    """A bracket id as text (invalid UTF-8 replaced)."""
+    return raw.decode("utf-8", "replace")
+
+
+def decode_json_id(raw: bytes) -> str:
+    """A JSON-escaped session id as text."""
+    try:
+        value = json.loads(b'"' + raw + b'"')
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+    return value if isinstance(value, str) else str(value)
+
+
+def head_session(data: bytes, pos: int = 0) -> str | None:
+    """The session id of the record starting at ``data[pos]``, or None (continuation)."""
+    m = _BRACKET_RE.match(data, pos)
+    if m:
+        return decode_id(m.group(1))
+    if data.startswith(JSON_PREFIX, pos):
+        m = _JSON_RE.match(data, pos)
+        if m:
+            return decode_json_id(m.group(1))
+    return None
+
+
+def is_head(data: bytes, pos: int = 0) -> bool:
+    """Whether the line starting at ``data[pos]`` starts a record."""
+    return head_session(data, pos) is not None
+
+
+def parse_head(line: bytes | str) -> RecordHead | None:
+    """The record fields of a record's first line, or None for a continuation line."""
+    if isinstance(line, str):
+        line = line.encode("utf-8", "surrogateescape")
+    line, _ = strip_ending(line)
+    m = _BRACKET_RE.match(line)
+    if m:
+        sid = decode_id(m.group(1))
+        if m.group(2) is not None:
+            return RecordHead(sid, m.group(2).decode("ascii"), _text(line[m.end():]), kind="simple")
+        return _parse_detailed(sid, line, m.end())[0]
+    if line.startswith(JSON_PREFIX):
+        m = _JSON_RE.match(line)
+        if m:
+            return _parse_json(line, m)
+    return None
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def _parse_detailed(sid: str, line: bytes, start: int) -> tuple[RecordHead, int]:
+    """The head of a detailed line whose timestamp begins at ``start``; also the level's
+    position (-1 when the ``- name - LEVEL -`` part is missing)."""
+    ts_m = _DETAILED_RE.match(line, start)
+    assert ts_m is not None  # guaranteed by BRACKET_HEAD's lookahead
+    timestamp = _timestamp(ts_m.groups())
+    rest_m = _LOGGER_LEVEL_RE.match(line, ts_m.end())
+    if rest_m is None:
+        message = line[ts_m.end():]
+        if message.startswith(b" - "):
+            message = message[3:]
+        elif message.startswith(b" "):
+            message = message[1:]
+        return RecordHead(sid, "", _text(message), timestamp, None, "detailed"), -1
+    head = RecordHead(
+        sid,
+        rest_m.group(2).decode("ascii"),
+        _text(line[rest_m.end():]),
+        timestamp,
+        _text(rest_m.group(1)),
+        "detailed",
+    )
+    return head, rest_m.start(2)
+
+
+def _timestamp(parts: tuple[bytes | None, ...]) -> datetime | None:
+    frac = parts[6] or b"0"
+    try:
+        return datetime(
+            int(parts[0]), int(parts[1]), int(parts[2]), int(parts[3]), int(parts[4]),
+            int(parts[5]), int(frac.ljust(6, b"0")),
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+def _parse_json(line: bytes, m: re.Match[bytes]) -> RecordHead:
+    sid = decode_json_id(m.group(1))
+    try:
+        doc = json.loads(line.decode("utf-8", "replace"))
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        lm = _JSON_LEVEL_RE.search(line)
+        level = lm.group(1).decode("utf-8", "replace") if lm else ""
+        return RecordHead(sid, level, _text(line), None, None, "json")
+    timestamp = None
+    if isinstance(doc.get("timestamp"), str):
+        try:
+            timestamp = datetime.fromisoformat(doc["timestamp"])
+        except ValueError:
+            timestamp = None
+    logger = doc.get("logger")
+    return RecordHead(
+        sid,
+        str(doc.get("level", "")),
+        str(doc.get("message", "")),
+        timestamp,
+        logger if isinstance(logger, str) else None,
+        "json",
+    )
+
+
+def iter_lines(data: bytes, final: bool = True) -> Iterator[tuple[int, bytes, bytes]]:
+    """(offset, content, ending) for each line of ``data``.
+
+    A last line without newline is yielded (with ending ``b""``) only when ``final``.
+    """
+    pos, size = 0, len(data)
+    while pos < size:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            if final:
+                yield pos, data[pos:], b""
+            return
+        content, ending = strip_ending(data[pos:end + 1])
+        yield pos, content, ending
+        pos = end + 1
+
+
+def attribute_lines(data: bytes, carry: str = IN_PROGRESS) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
+    """The naive, line-by-line reading: (offset, content, ending, session, head) per line.
+
+    ``carry`` is the session that continuation lines at the start of ``data`` belong to.
+    Slow but obviously right; the block scanner is checked against it.
+    """
+    for offset, content, ending in iter_lines(data):
+        head = parse_head(content)
+        if head is not None:
+            carry = head.session_id
+        yield offset, content, ending, carry, head
+
+
+# ---------------------------------------------------------------------------
+# Block scanning: the same rule applied to ~1 MiB of lines at C speed.
+#
+# Per block the scanner creates about one small object per *record* (a regex
+# findall of the id), none per continuation line in the common case, and a few per
+# warning/error. Everything else is bytes.count / bytes.find over the block.
+# ---------------------------------------------------------------------------
+
+#: One findall key per bracket record after a newline: b"id] - " (detailed) or
+#: b"id] - LEVEL - " (simple). ``[^\]]*`` may run over a newline; such keys are
+#: detected and the block is then read line by line.
+_KEY = rb"\[([^\]]*\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb")))"
+_ALL_RE = re.compile(rb"\n(?:" + _KEY + rb")?")
+_FIRST_KEY_RE = re.compile(rb"\[([^\]\n]*\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb")))")
+_NOT_BRACKET_RE = re.compile(rb"\n(?!\[)")
+_NOT_RECORD_RE = re.compile(rb"\n(?!" + BRACKET_HEAD + rb")")
+_LEVEL_NEEDLES = (b"WARN", b"ERROR", b"CRITICAL", b"FATAL")
+
+
+@dataclass(slots=True)
+class SessionCounts:
+    """What one block (or the whole log) holds of one session."""
+
+    lines: int = 0
+    records: int = 0
+    warnings: int = 0
+    errors: int = 0
+
+    def add_level(self, level: str, n: int = 1) -> None:
+        if level in WARNING_LEVELS:
+            self.warnings += n
+        elif level in ERROR_LEVELS:
+            self.errors += n
+
+
+@dataclass(slots=True)
+class BlockScan:
+    """The summary of one block of whole lines (offsets relative to the block).
+
+    ``lead`` continuation lines open the block and belong to the session carried in
+    from the previous block; they are not in ``counts``. ``tail_owner`` is the session
+    of the block's last line, None when the block holds no record.
+    """
+
+    lines: int
+    lead: int
+    counts: dict[str, SessionCounts]
+    first: dict[str, int]
+    last: dict[str, int]
+    tail_owner: str | None
+    bracket_other: bool = False
+    others: int = 0  # lines that are not bracket records
+    start: int = 0
+    end: int = 0
+
+
+def _key_parts(key: bytes) -> tuple[str, str]:
+    i = key.index(b"]")
+    level = key[i + 4:-3]
+    return decode_id(key[:i]), level.decode("ascii") if level else ""
+
+
+def other_line_starts(data: bytes, expected: int | None = None) -> tuple[list[int], bool]:
+    """Starts of the lines of ``data`` that are not bracket records, in order.
+
+    Cheap first (lines not starting with "["); when that does not add up to
+    ``expected`` (or ``expected`` is None) every line is checked against the rule.
+    Also says whether lines starting with "[" that are not records were seen.
+    """
+    size = len(data)
+    if expected is not None:
+        starts = [m.end() for m in _NOT_BRACKET_RE.finditer(data)]
+        if starts and starts[-1] == size:
+            starts.pop()
+        if size and data[0] != 0x5B:
+            starts.insert(0, 0)
+        if len(starts) == expected:
+            return starts, False
+    starts = [m.end() for m in _NOT_RECORD_RE.finditer(data)]
+    if starts and starts[-1] == size:
+        starts.pop()
+    if size and not _BRACKET_RE.match(data):
+        starts.insert(0, 0)
+    return starts, True
+
+
+def walk_others(data: bytes, others: list[int]) -> Iterator[tuple[int, str | None, RecordHead | None]]:
+    """(start, owner, json_head) for each non-bracket-record line.
+
+    ``owner`` is the session of the record the line belongs to (None: the record is
+    before ``data``); for a JSON record line ``json_head`` is its parsed head.
+    """
+    prev_end = -1
+    owner: str | None = None
+    for start in others:
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if start != prev_end and start > 0:
+            prev = data.rfind(b"\n", 0, start - 1) + 1
+            owner = decode_id(data[prev + 1:data.index(b"]", prev)])
+        elif start == 0:
+            owner = None
+        prev_end = end + 1
+        if data.startswith(JSON_PREFIX, start):
+            head = parse_head(data[start:end])
+            if head is not None:
+                owner = head.session_id
+                yield start, owner, head
+                continue
+        yield start, owner, None
+
+
+def scan_block(data: bytes, seen: set[str] | None = None) -> BlockScan:
+    """Summarise a block of whole lines (``data`` ends with a newline).
+
+    One findall yields a key per line, in order: the record's ``id] - [LEVEL - ]``
+    or ``b""`` for a line that is not a bracket record. Continuation lines are then
+    attributed by walking the (few) runs of empty keys. ``first`` is filled for the
+    sessions not in ``seen`` (which is updated); :func:`scan_segment` finds the last
+    records. Blocks holding JSON records, or ids the fast path cannot read, are read
+    line by line.
+    """
+    if JSON_PREFIX in data:
+        return _with_firsts(scan_block_naive(data), seen)
+    keys = _ALL_RE.findall(data)
+    first_m = _FIRST_KEY_RE.match(data)
+    keys[-1:] = []  # the match at the final newline opens no line
+    keys.insert(0, first_m.group(1) if first_m else b"")
+    counter = Counter(keys)
+    if any(b"\n" in key for key in counter):
+        return _with_firsts(scan_block_naive(data), seen)
+    n_other = counter.pop(b"", 0)
+    counts: dict[str, SessionCounts] = {}
+    sid_of: dict[bytes, str] = {}
+    for key, n in counter.items():
+        sid, level = _key_parts(key)
+        sid_of[key] = sid
+        c = counts.get(sid) or counts.setdefault(sid, SessionCounts())
+        c.lines += n
+        c.records += n
+        if level:
+            c.add_level(level, n)
+    scan = BlockScan(len(keys), 0, counts, {}, {}, None, others=n_other)
+    if n_other:
+        _attribute_runs(keys, sid_of, scan)
+    last_key = keys[-1]
+    if last_key:
+        scan.tail_owner = sid_of[last_key]
+    _count_detailed_levels(data, counts)
+    _record_firsts(data, scan, seen)
+    return scan
+
+
+def _attribute_runs(keys: list[bytes], sid_of: dict[bytes, str], scan: BlockScan) -> None:
+    """Give each run of continuation lines (empty keys) to the record before it."""
+    size = len(keys)
+    i = 0
+    owner: str | None = None
+    while True:
+        try:
+            i = keys.index(b"", i)
+        except ValueError:
+            return
+        j = i + 1
+        while j < size and not keys[j]:
+            j += 1
+        owner = sid_of[keys[i - 1]] if i > 0 else None
+        if owner is None:
+            scan.lead += j - i
+        else:
+            scan.counts[owner].lines += j - i
+        if j == size:
+            scan.tail_owner = owner
+            return
+        i = j
+
+
+def _with_firsts(scan: BlockScan, seen: set[str] | None) -> BlockScan:
+    if seen is not None:
+        seen.update(scan.counts)
+    return scan
+
+
+def _count_detailed_levels(data: bytes, counts: dict[str, SessionCounts]) -> None:
+    """Warnings and errors of detailed records: find the level names, verify each hit."""
+    for needle in _LEVEL_NEEDLES:
+        i = data.find(needle)
+        while i >= 0:
+            if i >= 3 and data[i - 3:i] == b" - ":
+                start = data.rfind(b"\n", 0, i) + 1
+                level = detailed_level_in(data, start, i)
+                if level is not None:
+                    sid = decode_id(data[start + 1:data.index(b"]", start)])
+                    counts[sid].add_level(level)
+            i = data.find(needle, i + 1)
+
+
+def detailed_level_in(data: bytes, start: int, pos: int) -> str | None:
+    """The level of the detailed record line at ``start`` if its level field is at ``pos``."""
+    m = _BRACKET_RE.match(data, start)
+    if m is None or m.group(2) is not None:
+        return None
+    ts = _DETAILED_RE.match(data, m.end())
+    end = data.find(b"\n", pos)
+    rest = _LOGGER_LEVEL_RE.match(data, ts.end(), end if end >= 0 else len(data)) if ts else None
+    if rest is None or rest.start(2) != pos:
+        return None
+    return rest.group(2).decode("ascii")
+
+
+def _record_firsts(data: bytes, scan: BlockScan, seen: set[str] | None) -> None:
+    """The first bracket record of each session not seen before."""
+    for sid, c in scan.counts.items():
+        if not c.records or (seen is not None and sid in seen):
+            continue
+        if seen is not None:
+            seen.add(sid)
+        first, _ = record_positions(data, sid, want_last=False)
+        if first >= 0 and (sid not in scan.first or first < scan.first[sid]):
+            scan.first[sid] = first
+
+
+def record_lasts(data: bytes, sids: list[str], scan: BlockScan) -> None:
+    """The last bracket record of each of ``sids`` in the block."""
+    for sid in sids:
+        _, last = record_positions(data, sid, want_last=True)
+        if last > scan.last.get(sid, -1):
+            scan.last[sid] = last
+
+
+def _record_positions_naive(data: bytes, sid: str) -> tuple[int, int]:
+    found = [off for off, content, _e in iter_lines(data) if (h := parse_head(content)) and h.session_id == sid]
+    return (found[0], found[-1]) if found else (-1, -1)
+
+
+def record_positions(data: bytes, sid: str, want_last: bool) -> tuple[int, int]:
+    """Start of the first and (with ``want_last``) last bracket record of ``sid``."""
+    if "\ufffd" in sid:
+        return _record_positions_naive(data, sid)
+    needle = b"\n[" + sid.encode("utf-8") + b"] - "
+    if want_last:
+        j = data.rfind(needle)
+        while j >= 0 and not _BRACKET_RE.match(data, j + 1):
+            j = data.rfind(needle, 0, j + len(needle) - 1)
+        if j >= 0:
+            return -2, j + 1
+        first = 0 if data[:1] == b"[" and head_session(data, 0) == sid else -1
+        return first, first
+    if data[:1] == b"[" and head_session(data, 0) == sid:
+        return 0, 0
+    i = data.find(needle)
+    while i >= 0 and not _BRACKET_RE.match(data, i + 1):
+        i = data.find(needle, i + 1)
+    return (i + 1, i + 1) if i >= 0 else (-1, -1)
+
+
+def scan_block_naive(data: bytes) -> BlockScan:
+    """:func:`scan_block` done line by line (for blocks the fast path cannot read)."""
+    counts: dict[str, SessionCounts] = {}
+    scan = BlockScan(0, 0, counts, {}, {}, None, bracket_other=True, others=-1)
+    owner: str | None = None
+    for offset, content, _ending in iter_lines(data):
+        scan.lines += 1
+        head = parse_head(content)
+        if head is not None:
+            owner = head.session_id
+            c = counts.get(owner) or counts.setdefault(owner, SessionCounts())
+            c.records += 1
+            c.lines += 1
+            c.add_level(head.level)
+            scan.first.setdefault(owner, offset)
+            scan.last[owner] = offset
+        elif owner is None:
+            scan.lead += 1
+        else:
+            counts[owner].lines += 1
+    scan.tail_owner = owner
+    return scan
+
+
+def session_starts_in_block(data: bytes, sid: str, carried: bool, others: int,
+                            bracket_other: bool) -> tuple[list[int], bytearray]:
+    """Starts of the lines of ``sid`` in a block, and a flag per line (1: record start).
+
+    ``carried``: the continuation lines opening the block belong to ``sid``;
+    ``others`` (lines that are not bracket records, -1: unknown) comes from the block's
+    :class:`BlockScan`; ``bracket_other`` is accepted for callers and not needed.
+    """
+    if "\ufffd" in sid or others < 0:
+        return _session_starts_naive(data, sid, carried)
+    raw = sid.encode("utf-8")
+    rx = re.compile(rb"\n\[" + re.escape(raw) + rb"\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb"))")
+    records = [m.start() + 1 for m in rx.finditer(data)]
+    m0 = _BRACKET_RE.match(data)
+    if m0 and decode_id(m0.group(1)) == sid:
+        records.insert(0, 0)
+    if not others:
+        return records, bytearray(b"\x01") * len(records)
+    starts, _ = other_line_starts(data, others)
+    conts: list[int] = []
+    for start, owner, head in walk_others(data, starts):
+        if owner == sid or (owner is None and carried):
+            if head is not None:
+                records.append(start)
+            else:
+                conts.append(start)
+    flags = dict.fromkeys(records, 1)
+    flags.update(dict.fromkeys(conts, 0))
+    ordered = sorted(flags)
+    return ordered, bytearray(flags[s] for s in ordered)
+
+
+def _session_starts_naive(data: bytes, sid: str, carried: bool) -> tuple[list[int], bytearray]:
+    starts: list[int] = []
+    flags = bytearray()
+    owner = sid if carried else None
+    for offset, content, _ending in iter_lines(data):
+        head = parse_head(content)
+        if head is not None:
+            owner = head.session_id
+        if owner == sid:
+            starts.append(offset)
+            flags.append(1 if head is not None else 0)
+    return starts, flags
+
+
+def read_block(fd: int, pos: int, end: int, block_size: int) -> bytes:
+    """Whole lines from ``pos``: about ``block_size`` bytes, never past ``end``.
+
+    The result ends at a line end (or at ``end``); a line longer than ``block_size``
+    is read whole.
+    """
+    data = os.pread(fd, min(block_size, end - pos), pos)
+    if pos + len(data) >= end or not data:
+        return data
+    cut = data.rfind(b"\n") + 1
+    if cut:
+        return data[:cut]
+    parts = [data]
+    got = len(data)
+    while pos + got < end:
+        more = os.pread(fd, min(block_size, end - pos - got), pos + got)
+        if not more:
+            break
+        nl = more.find(b"\n")
+        if nl >= 0:
+            parts.append(more[:nl + 1])
+            break
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
+
+
+def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockScan]:
+    """BlockScans of ``fd[start:end]`` (whole lines; a last line without newline counts).
+
+    Each session's first and last record in the segment are located: the first while
+    scanning, the last afterwards in the block where the session was last seen.
+    """
+    scans: list[BlockScan] = []
+    seen: set[str] = set()
+    last_block: dict[str, int] = {}
+    pos = start
+    while pos < end:
+        data = read_block(fd, pos, end, block_size)
+        if not data:
+            break
+        if not data.endswith(b"\n"):
+            data += b"\n"
+        scan = scan_block(data, seen)
+        scan.start, scan.end = pos, min(pos + len(data), end)
+        pos = scan.end
+        for sid, c in scan.counts.items():
+            if c.records:
+                last_block[sid] = len(scans)
+        scans.append(scan)
+    by_block: dict[int, list[str]] = {}
+    for sid, bi in last_block.items():
+        by_block.setdefault(bi, []).append(sid)
+    for bi, sids in by_block.items():
+        scan = scans[bi]
+        data = os.pread(fd, scan.end - scan.start, scan.start)
+        record_lasts(data if data.endswith(b"\n") else data + b"\n", sids, scan)
+    return scans
+
+
+def scan_range(path: str, start: int, end: int, block_size: int) -> list[BlockScan]:
+    """:func:`scan_segment` on a path (what a worker process runs)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        return scan_segment(fd, start, end, block_size)
+    finally:
+        os.close(fd)

@@ -1,0 +1,835 @@
+"""A byte-offset index of one logical app log (a file and its rotations).
+
+The text is never held in memory. The log is cut into blocks of ~1 MiB of whole
+lines; per block the index keeps its byte range, first line number, line count, the
+sessions that have lines in it, and the session that owns the continuation lines
+opening it. Per session it keeps exact counts (lines, records, warnings, errors) and
+where its first and last records are. A session's exact line offsets are computed
+on demand from only its blocks and cached.
+
+The build runs in a background thread (``start()``), in segments, optionally spread
+over worker processes; readers see a consistent prefix at any time. Before the build
+completes, :meth:`LogIndex.tail_lines` and :meth:`LogIndex.session_page` still answer:
+see their docstrings for what is exact then.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import multiprocessing
+import os
+import re
+import threading
+import time
+from array import array
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from . import applog
+from .applog import BlockScan, SessionCounts, parse_head, strip_ending
+from .models import IN_PROGRESS, LogLine, RecordHead
+
+BLOCK_SIZE = 1 << 20
+SEGMENT_SIZE = 16 << 20
+#: Below this many bytes the build stays in one thread (worker start-up costs more).
+PARALLEL_MIN_BYTES = 96 << 20
+PUBLISH_EVERY = 0.1  # seconds between progress reports
+
+
+class IndexStale(Exception):
+    """The last file shrank (truncation) or was replaced: build a new index."""
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStats:
+    lines: int
+    records: int
+    warnings: int
+    errors: int
+    first_ts: datetime | None
+    last_ts: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProgress:
+    """One progress report: published on a time budget while building, and at the end."""
+
+    bytes_done: int
+    bytes_total: int
+    lines: int
+    new_sessions: tuple[str, ...]
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPage:
+    """Lines of a session; ``exact`` is False when they come from a scan ahead of the
+    index (then ``line_number`` is -1 and later lines may be missing)."""
+
+    lines: list[LogLine]
+    exact: bool
+
+
+@dataclass(slots=True)
+class Block:
+    file: int
+    start: int  # byte offsets in the file
+    end: int
+    first_line: int
+    lines: int
+    sids: frozenset[str]
+    carry_in: str
+    others: int
+    bracket_other: bool
+    scan: BlockScan | None = None  # kept for the last block only (see extend)
+
+
+@dataclass(slots=True)
+class _Acc:
+    counts: SessionCounts
+    first: int = -1  # logical offsets of the first and last records
+    last: int = -1
+
+
+@dataclass(slots=True)
+class _Cursor:
+    """A session's line offsets, computed block by block as far as needed."""
+
+    offsets: array
+    heads: bytearray
+    next_block: int = 0  # position in the session's block list
+
+
+_DATE_SUFFIX = re.compile(r"^\d{4}-\d\d-\d\d(?:_\d\d(?:-\d\d(?:-\d\d)?)?)?$")
+_ID_TIME = re.compile(r"^(\d{8})_(\d{6})")
+
+
+def discover_rotations(path: Path | str, skipped: list[Path] | None = None) -> list[Path]:
+    """``path`` and its rotations, oldest first.
+
+    ``app.log.2025-11-04`` ... (TimedRotatingFileHandler, by date suffix), then
+    ``app.log.3``, ``app.log.2``, ``app.log.1`` (RotatingFileHandler), then ``app.log``.
+    Compressed rotations (``.gz``, ``.bz2``, ``.xz``) are not read; they are appended
+    to ``skipped`` when given.
+    """
+    path = Path(path)
+    dated: list[tuple[str, Path]] = []
+    numbered: list[tuple[int, Path]] = []
+    prefix = path.name + "."
+    for entry in path.parent.iterdir() if path.parent.is_dir() else ():
+        if not entry.name.startswith(prefix) or not entry.is_file():
+            continue
+        suffix = entry.name[len(prefix):]
+        if suffix.endswith((".gz", ".bz2", ".xz")):
+            if skipped is not None:
+                skipped.append(entry)
+        elif suffix.isdigit():
+            numbered.append((int(suffix), entry))
+        elif _DATE_SUFFIX.match(suffix):
+            dated.append((suffix, entry))
+    out = [p for _, p in sorted(dated)] + [p for _, p in sorted(numbered, reverse=True)]
+    if path.is_file():
+        out.append(path)
+    return out
+
+
+def merge_by_time(streams: Iterable[Iterable[LogLine]]) -> Iterator[LogLine]:
+    """Merge line streams (e.g. of several sources) by record time, stable per stream.
+
+    Continuation lines keep their record's time; lines without a time keep the time of
+    the line before them in their stream.
+    """
+    def keyed(index: int, lines: Iterable[LogLine]) -> Iterator[tuple[datetime, int, int, LogLine]]:
+        last = datetime.min
+        for n, line in enumerate(lines):
+            last = line.timestamp or last
+            yield last, index, n, line
+
+    for *_, line in heapq.merge(*(keyed(i, s) for i, s in enumerate(streams))):
+        yield line
+
+
+class LogIndex:
+    """The index of one logical app log; see the module docstring.
+
+    ``follow``: the last file may still grow, so a last line without newline is held
+    back until it completes. ``workers``: processes used by the build (None: up to 2
+    for big logs, 0: build in the calling thread).
+    """
+
+    def __init__(self, paths: list[Path], source: str, *, block_size: int = BLOCK_SIZE,
+                 segment_size: int = SEGMENT_SIZE, follow: bool = True,
+                 workers: int | None = None) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.source = source
+        self.block_size = block_size
+        self.segment_size = max(segment_size, block_size)
+        self.follow = follow
+        self.workers = workers
+        self._lock = threading.RLock()
+        self._cursor_lock = threading.Lock()
+        self._listeners: list[Callable[[IndexProgress], None]] = []
+        self._thread: threading.Thread | None = None
+        self._cancel = threading.Event()
+        self._fds: list[int] = []
+        self._open()
+
+    # -- state -------------------------------------------------------------------
+
+    def _open(self) -> None:
+        self._fds = [os.open(p, os.O_RDONLY) for p in self.paths]
+        sizes = [os.fstat(fd).st_size for fd in self._fds]
+        self._bases = [sum(sizes[:i]) for i in range(len(sizes))]
+        self._sizes = sizes
+        self._blocks: list[Block] = []
+        self._block_lines: list[int] = []  # first line numbers, for bisect
+        self._block_offsets: list[int] = []  # logical start offsets, for bisect
+        self._line_count = 0
+        self._acc: dict[str, _Acc] = {}
+        self._session_blocks: dict[str, list[int]] = {}
+        self._carry = IN_PROGRESS
+        self._indexed = [0] * len(sizes)  # per file: bytes indexed from its start
+        self._done = 0
+        self._total = sum(self._indexable_end(i) for i in range(len(sizes)))
+        self._complete = False
+        self._cursors: OrderedDict[str, _Cursor] = OrderedDict()
+        self._starts_cache: OrderedDict[int, array] = OrderedDict()
+        self._ts_cache: dict[int, datetime | None] = {}
+        self._new_sessions: list[str] = []
+
+    def close(self) -> None:
+        self.cancel()
+        for fd in self._fds:
+            os.close(fd)
+        self._fds = []
+
+    def __enter__(self) -> LogIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def reset(self, paths: list[Path] | None = None) -> None:
+        """Forget everything and reopen the files (after truncation or rotation)."""
+        self.cancel()
+        for fd in self._fds:
+            os.close(fd)
+        if paths is not None:
+            self.paths = [Path(p) for p in paths]
+        self._cancel = threading.Event()
+        with self._lock:
+            self._open()
+
+    @property
+    def complete(self) -> bool:
+        return self._complete
+
+    @property
+    def progress(self) -> tuple[int, int]:
+        return self._done, self._total
+
+    @property
+    def line_count(self) -> int:
+        return self._line_count
+
+    def sessions(self) -> list[str]:
+        with self._lock:
+            return list(self._acc)
+
+    def add_listener(self, callback: Callable[[IndexProgress], None]) -> None:
+        """Call ``callback(IndexProgress)`` from the build thread every ~100 ms and at the end."""
+        self._listeners.append(callback)
+
+    # -- building ------------------------------------------------------------------
+
+    def start(self) -> threading.Thread:
+        """Build in a background thread (returns it; ``join()`` to wait)."""
+        self._thread = threading.Thread(target=self.build, args=(self._cancel,),
+                                        name=f"log-index-{self.source}", daemon=True)
+        self._thread.start()
+        return self._thread
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
+        self._thread = None
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self._complete
+
+    def build(self, cancel: threading.Event | None = None) -> bool:
+        """Index every file; returns False when cancelled."""
+        cancel = cancel or self._cancel
+        plan = self._plan()
+        workers = self._worker_count()
+        last_publish = time.monotonic()
+        results = self._run_parallel(plan, workers, cancel) if workers else self._run_inline(plan, cancel)
+        for (file_idx, _start, _end), scans in results:
+            if cancel.is_set():
+                return False
+            with self._lock:
+                for scan in scans:
+                    self._add_scan(file_idx, scan)
+            if time.monotonic() - last_publish >= PUBLISH_EVERY:
+                last_publish = time.monotonic()
+                self._publish(False)
+        if cancel.is_set():
+            return False
+        with self._lock:
+            self._complete = True
+        self._publish(True)
+        return True
+
+    def _worker_count(self) -> int:
+        if self.workers is not None:
+            return self.workers
+        if self._total < PARALLEL_MIN_BYTES:
+            return 0
+        return min(2, os.cpu_count() or 1)
+
+    def _indexable_end(self, file_idx: int) -> int:
+        """Where indexing of a file stops: its size, or its last newline when followed."""
+        size = self._sizes[file_idx]
+        if not self.follow or file_idx < len(self._sizes) - 1 or size == 0:
+            return size
+        pos = size
+        while pos > 0:
+            start = max(0, pos - 65536)
+            chunk = os.pread(self._fds[file_idx], pos - start, start)
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                return start + nl + 1
+            pos = start
+        return 0
+
+    def _plan(self) -> list[tuple[int, int, int]]:
+        """(file, start, end) segments cut at line starts."""
+        plan = []
+        for i, fd in enumerate(self._fds):
+            end = self._indexable_end(i)
+            pos = self._indexed[i]
+            while pos < end:
+                cut = self._line_start_after(fd, pos + self.segment_size, end)
+                plan.append((i, pos, cut))
+                pos = cut
+        return plan
+
+    @staticmethod
+    def _line_start_after(fd: int, pos: int, end: int) -> int:
+        while pos < end:
+            chunk = os.pread(fd, min(65536, end - pos), pos - 1)
+            nl = chunk.find(b"\n")
+            if nl >= 0:
+                return pos + nl
+            pos += len(chunk) - 1
+        return end
+
+    def _run_inline(self, plan, cancel) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
+        for seg in plan:
+            if cancel.is_set():
+                return
+            file_idx, start, end = seg
+            yield seg, applog.scan_segment(self._fds[file_idx], start, end, self.block_size)
+
+    def _run_parallel(self, plan, workers, cancel) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            futures: list[Future] = [
+                pool.submit(applog.scan_range, str(self.paths[f]), s, e, self.block_size)
+                for f, s, e in plan
+            ]
+            try:
+                for seg, fut in zip(plan, futures):
+                    while not fut.done():
+                        if cancel.wait(0.02):
+                            return
+                    yield seg, fut.result()
+            finally:
+                for fut in futures:
+                    fut.cancel()
+
+    def _add_scan(self, file_idx: int, scan: BlockScan) -> None:
+        """Append one block (under the lock)."""
+        base = self._bases[file_idx]
+        sids = set(scan.counts)
+        carry_in = self._carry
+        if scan.lead:
+            sids.add(carry_in)
+            self._acc_for(carry_in).counts.lines += scan.lead
+        index = len(self._blocks)
+        for sid, c in scan.counts.items():
+            acc = self._acc_for(sid)
+            acc.counts.lines += c.lines
+            acc.counts.records += c.records
+            acc.counts.warnings += c.warnings
+            acc.counts.errors += c.errors
+            if sid in scan.first and acc.first < 0:
+                acc.first = base + scan.start + scan.first[sid]
+            if sid in scan.last:
+                acc.last = base + scan.start + scan.last[sid]
+        for sid in sids:
+            self._session_blocks.setdefault(sid, []).append(index)
+        if self._blocks and self._blocks[-1].scan is not None:
+            self._blocks[-1].scan = None
+        self._blocks.append(Block(file_idx, scan.start, scan.end, self._line_count, scan.lines,
+                                  frozenset(sids), carry_in, scan.others, scan.bracket_other, scan))
+        self._block_lines.append(self._line_count)
+        self._block_offsets.append(base + scan.start)
+        self._line_count += scan.lines
+        self._carry = scan.tail_owner or carry_in
+        self._indexed[file_idx] = scan.end
+        self._done += scan.end - scan.start
+
+    def _acc_for(self, sid: str) -> _Acc:
+        acc = self._acc.get(sid)
+        if acc is None:
+            acc = self._acc[sid] = _Acc(SessionCounts())
+            self._new_sessions.append(sid)
+        return acc
+
+    def _publish(self, complete: bool) -> None:
+        with self._lock:
+            report = IndexProgress(self._done, self._total, self._line_count,
+                                   tuple(self._new_sessions), complete)
+            self._new_sessions = []
+        for callback in list(self._listeners):
+            callback(report)
+
+    # -- live growth ---------------------------------------------------------------
+
+    def extend(self, new_size: int | None = None) -> int:
+        """Index bytes appended to the last file (after the build); returns new lines.
+
+        Call it after the follower reports an append. A torn last line waits. Raises
+        :class:`IndexStale` when the file shrank (truncation): ``reset()`` then.
+        """
+        if not self._complete or not self._fds:
+            return 0
+        last = len(self._fds) - 1
+        fd = self._fds[last]
+        size = os.fstat(fd).st_size if new_size is None else new_size
+        with self._lock:
+            if size < self._indexed[last]:
+                raise IndexStale(f"{self.paths[last]} shrank to {size} bytes")
+            self._sizes[last] = max(self._sizes[last], size)
+            end = self._indexable_end(last)
+            start = self._indexed[last]
+            if end <= start:
+                return 0
+            before = self._line_count
+            tail = self._blocks[-1] if self._blocks else None
+            if tail is not None and tail.file == last and tail.scan is not None \
+                    and tail.end == start and tail.end - tail.start < self.block_size // 2:
+                start = self._drop_last_block()
+            for scan in applog.scan_segment(fd, start, end, self.block_size):
+                self._add_scan(last, scan)
+            self._total = self._done
+            added = self._line_count - before
+        self._publish(True)
+        return added
+
+    def _drop_last_block(self) -> int:
+        """Undo the last (small) block so it can be rescanned with the new bytes."""
+        block = self._blocks.pop()
+        scan = block.scan
+        assert scan is not None
+        self._block_lines.pop()
+        self._block_offsets.pop()
+        index = len(self._blocks)
+        if scan.lead:
+            self._acc[block.carry_in].counts.lines -= scan.lead
+        for sid, c in scan.counts.items():
+            acc = self._acc[sid].counts
+            acc.lines -= c.lines
+            acc.records -= c.records
+            acc.warnings -= c.warnings
+            acc.errors -= c.errors
+        for sid in block.sids:
+            blocks = self._session_blocks[sid]
+            if blocks and blocks[-1] == index:
+                blocks.pop()
+            self._cursors.pop(sid, None)
+        self._starts_cache.pop(index, None)
+        self._line_count -= block.lines
+        self._carry = block.carry_in
+        self._indexed[block.file] = block.start
+        self._done -= block.end - block.start
+        return block.start
+
+    # -- low-level reading ---------------------------------------------------------
+
+    def _locate(self, offset: int) -> tuple[int, int]:
+        """(file index, offset in file) of a logical offset."""
+        i = bisect.bisect_right(self._bases, offset) - 1
+        return i, offset - self._bases[i]
+
+    def _read_block(self, block: Block) -> bytes:
+        data = os.pread(self._fds[block.file], block.end - block.start, block.start)
+        return data if data.endswith(b"\n") else data + b"\n"
+
+    def _read_line(self, offset: int) -> tuple[bytes, bytes]:
+        """(content, ending) of the line starting at a logical offset."""
+        file_idx, pos = self._locate(offset)
+        fd, parts, chunk = self._fds[file_idx], [], 4096
+        while True:
+            data = os.pread(fd, chunk, pos)
+            if not data:
+                break
+            nl = data.find(b"\n")
+            if nl >= 0:
+                parts.append(data[:nl + 1])
+                break
+            parts.append(data)
+            pos += len(data)
+            chunk = min(chunk * 4, 1 << 24)
+        return strip_ending(b"".join(parts))
+
+    def _block_starts(self, index: int) -> array:
+        """Line starts (offsets in the block) of a block, cached in a small LRU."""
+        cached = self._starts_cache.get(index)
+        if cached is not None:
+            self._starts_cache.move_to_end(index)
+            return cached
+        with self._lock:
+            block = self._blocks[index]
+        data = self._read_block(block)
+        starts = array("Q", [0])
+        starts.extend(m.end() for m in re.finditer(b"\n", data))
+        starts.pop()
+        self._starts_cache[index] = starts
+        if len(self._starts_cache) > 16:
+            self._starts_cache.popitem(last=False)
+        return starts
+
+    def _line_number_at(self, offset: int) -> int:
+        with self._lock:
+            bi = bisect.bisect_right(self._block_offsets, offset) - 1
+            if bi < 0:
+                return -1
+            block = self._blocks[bi]
+        starts = self._block_starts(bi)
+        rel = offset - self._block_offsets[bi]
+        return block.first_line + bisect.bisect_right(starts, rel) - 1
+
+    # -- the whole log -------------------------------------------------------------
+
+    def read_lines(self, start: int, stop: int) -> list[LogLine]:
+        """Lines ``start`` to ``stop`` (0-based) of the indexed log."""
+        start, stop = max(start, 0), min(stop, self._line_count)
+        out: list[LogLine] = []
+        record_head: RecordHead | None = None
+        owner: str | None = None
+        n = start
+        while n < stop:
+            with self._lock:
+                bi = bisect.bisect_right(self._block_lines, n) - 1
+                block = self._blocks[bi]
+                base = self._block_offsets[bi]
+            starts = self._block_starts(bi)
+            first, last = n - block.first_line, min(stop - block.first_line, block.lines)
+            lo = starts[first]
+            hi = starts[last] if last < len(starts) else block.end - block.start
+            data = os.pread(self._fds[block.file], hi - lo, block.start + lo)
+            for k in range(first, last):
+                s = starts[k] - lo
+                e = (starts[k + 1] - lo) if k + 1 < len(starts) and k + 1 < last else len(data)
+                content, ending = strip_ending(data[s:e])
+                head = parse_head(content)
+                if head is not None:
+                    owner, record_head = head.session_id, head
+                elif owner is None:
+                    owner, record_head = self._owner_before(bi, k)
+                out.append(LogLine(self.source, n, base + starts[k], content, ending,
+                                   head.session_id if head else owner, head,
+                                   None if head else record_head))
+                n += 1
+        return out
+
+    def _owner_before(self, bi: int, k: int, limit: int = 100_000) -> tuple[str, RecordHead | None]:
+        """Session and head of the record that line ``k`` of block ``bi`` continues."""
+        for _ in range(limit):
+            if k == 0:
+                if bi == 0:
+                    return IN_PROGRESS, None
+                with self._lock:
+                    bi -= 1
+                    k = self._blocks[bi].lines
+            k -= 1
+            starts = self._block_starts(bi)
+            content, _ = self._read_line(self._block_offsets[bi] + starts[k])
+            head = parse_head(content)
+            if head is not None:
+                return head.session_id, head
+        with self._lock:
+            return self._blocks[bi].carry_in, None
+
+    def tail_lines(self, n: int) -> list[LogLine]:
+        """The newest ``n`` complete lines, read backwards from the end of the last file.
+
+        Answerable before the build. ``line_number`` is exact once the index has reached
+        the end, else -1.
+        """
+        chunks: list[tuple[int, bytes]] = []
+        found = 0
+        for file_idx in range(len(self._fds) - 1, -1, -1):
+            end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
+            pos = end
+            data = b""
+            while pos > 0 and data.count(b"\n") <= n:
+                start = max(0, pos - 65536)
+                data = os.pread(self._fds[file_idx], pos - start, start) + data
+                pos = start
+            if pos > 0:
+                cut = data.find(b"\n") + 1
+                data, pos = data[cut:], pos + cut
+            chunks.append((self._bases[file_idx] + pos, data))
+            found += data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+            if found > n or pos > 0:
+                break
+        lines: list[tuple[int, bytes, bytes]] = []
+        for base, data in reversed(chunks):
+            lines.extend((base + off, c, e) for off, c, e in applog.iter_lines(data))
+        lines = lines[-n:] if n else []
+        return self._annotate_free(lines)
+
+    def _annotate_free(self, lines: list[tuple[int, bytes, bytes]]) -> list[LogLine]:
+        """LogLines for lines read outside the block index (line numbers if known)."""
+        out: list[LogLine] = []
+        owner: str | None = None
+        record_head: RecordHead | None = None
+        for offset, content, ending in lines:
+            head = parse_head(content)
+            if head is not None:
+                owner, record_head = head.session_id, head
+            elif owner is None:
+                owner, record_head = self._owner_of_offset(offset)
+            number = self._line_number_at(offset) if offset < self._indexed_logical_end() else -1
+            out.append(LogLine(self.source, number, offset, content, ending,
+                               head.session_id if head else owner, head,
+                               None if head else record_head))
+        return out
+
+    def _indexed_logical_end(self) -> int:
+        with self._lock:
+            if not self._blocks:
+                return 0
+            block = self._blocks[-1]
+            return self._bases[block.file] + block.end
+
+    def _owner_of_offset(self, offset: int, budget: int = 4 << 20) -> tuple[str, RecordHead | None]:
+        """The record a continuation line at ``offset`` belongs to, reading backwards."""
+        file_idx, pos = self._locate(offset)
+        while budget > 0:
+            if pos == 0:
+                if file_idx == 0:
+                    break
+                file_idx -= 1
+                pos = self._sizes[file_idx]
+                continue
+            start = max(0, pos - 65536)
+            data = os.pread(self._fds[file_idx], pos - start, start)
+            budget -= len(data)
+            end = len(data)
+            floor = 0 if start == 0 else data.find(b"\n") + 1
+            if floor == 0 and start > 0:
+                floor = len(data)  # one line longer than the chunk: read further back
+            while end > floor:
+                nl = data.rfind(b"\n", floor, end - 1)
+                head = parse_head(data[nl + 1:end])
+                if head is not None:
+                    return head.session_id, head
+                end = nl + 1 if nl >= 0 else floor
+            pos = start + floor if floor < len(data) else start
+        return IN_PROGRESS, None
+
+    # -- sessions ------------------------------------------------------------------
+
+    def session_stats(self) -> dict[str, SessionStats]:
+        """Exact counts per session (of the indexed part), with first/last record times."""
+        with self._lock:
+            items = [(sid, acc.counts.lines, acc.counts.records, acc.counts.warnings,
+                      acc.counts.errors, acc.first, acc.last) for sid, acc in self._acc.items()]
+        return {sid: SessionStats(lines, records, warnings, errors, self._ts_at(first), self._ts_at(last))
+                for sid, lines, records, warnings, errors, first, last in items}
+
+    def _ts_at(self, offset: int) -> datetime | None:
+        if offset < 0:
+            return None
+        if offset not in self._ts_cache:
+            head = parse_head(self._read_line(offset)[0])
+            self._ts_cache[offset] = head.timestamp if head else None
+        return self._ts_cache[offset]
+
+    def session_line_offsets(self, sid: str) -> array:
+        """Exact logical byte offsets of every line of ``sid`` in the indexed part."""
+        with self._cursor_lock:
+            cursor = self._advance(sid, None)
+            return array("Q", cursor.offsets)
+
+    def session_line_count(self, sid: str) -> int:
+        with self._lock:
+            acc = self._acc.get(sid)
+            return acc.counts.lines if acc else 0
+
+    def session_lines(self, sid: str, start: int, stop: int) -> list[LogLine]:
+        """Lines ``start`` to ``stop`` of a session (see :meth:`session_page`)."""
+        return self.session_page(sid, start, stop).lines
+
+    def session_page(self, sid: str, start: int, stop: int) -> SessionPage:
+        """Lines ``start`` to ``stop`` of a session, in log order.
+
+        From the index when it covers the session far enough (``exact``). Otherwise,
+        during the build, the file is scanned ahead of the index for the session's first
+        record and read forward from there: the page holds the session's first lines but
+        is not ``exact`` (line numbers -1, the page may stop short).
+        """
+        with self._cursor_lock:
+            known = sid in self._session_blocks
+            cursor = self._advance(sid, stop) if known else None
+            if cursor is not None and (len(cursor.offsets) >= stop or self._complete):
+                return SessionPage(self._session_lines_at(sid, cursor, start, stop), True)
+        if self._complete:
+            return SessionPage([], True)
+        return SessionPage(self._scan_ahead(sid, start, stop), False)
+
+    def _advance(self, sid: str, need: int | None) -> _Cursor:
+        """The session's cursor, advanced until it holds ``need`` lines (None: all)."""
+        cursor = self._cursors.get(sid)
+        if cursor is None:
+            cursor = self._cursors[sid] = _Cursor(array("Q"), bytearray())
+            if len(self._cursors) > 64:
+                self._cursors.popitem(last=False)
+        else:
+            self._cursors.move_to_end(sid)
+        with self._lock:
+            block_ids = list(self._session_blocks.get(sid, ()))
+        while cursor.next_block < len(block_ids) and (need is None or len(cursor.offsets) < need):
+            with self._lock:
+                bi = block_ids[cursor.next_block]
+                block = self._blocks[bi]
+                base = self._block_offsets[bi]
+            data = self._read_block(block)
+            starts, heads = applog.session_starts_in_block(
+                data, sid, block.carry_in == sid, block.others, block.bracket_other)
+            cursor.offsets.extend(base + s for s in starts)
+            cursor.heads.extend(heads)
+            cursor.next_block += 1
+        return cursor
+
+    def _session_lines_at(self, sid: str, cursor: _Cursor, start: int, stop: int) -> list[LogLine]:
+        out: list[LogLine] = []
+        record_head: RecordHead | None = None
+        for i in range(max(start, 0), min(stop, len(cursor.offsets))):
+            offset = cursor.offsets[i]
+            content, ending = self._read_line(offset)
+            head = parse_head(content) if cursor.heads[i] else None
+            if head is not None:
+                record_head = head
+            elif record_head is None:
+                prev = cursor.heads.rfind(b"\x01", 0, i)
+                if prev >= 0:
+                    record_head = parse_head(self._read_line(cursor.offsets[prev])[0])
+            out.append(LogLine(self.source, self._line_number_at(offset), offset, content, ending,
+                               sid, head, None if head else record_head))
+        return out
+
+    # -- before the index reaches a session ----------------------------------------
+
+    def _scan_ahead(self, sid: str, start: int, stop: int, chunk: int = 4 << 20) -> list[LogLine]:
+        """A session's first lines found by scanning the files ahead of the index."""
+        position = self._find_first_record(sid, chunk)
+        if position is None:
+            return []
+        file_idx, pos = position
+        fd = self._fds[file_idx]
+        end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
+        found: list[tuple[int, bytes, bytes, bool]] = []
+        carried = False
+        while pos < end and len(found) < stop:
+            data = applog.read_block(fd, pos, end, self.block_size)
+            if not data:
+                break
+            block = data if data.endswith(b"\n") else data + b"\n"
+            starts, heads = applog.session_starts_in_block(block, sid, carried, 1, True)
+            for s, h in zip(starts, heads):
+                e = block.find(b"\n", s)
+                content, ending = strip_ending(data[s:e + 1] if e < len(data) else data[s:])
+                found.append((self._bases[file_idx] + pos + s, content, ending, bool(h)))
+            tail = block.rfind(b"\n", 0, len(block) - 1) + 1
+            carried = bool(starts) and starts[-1] == tail
+            pos += len(data)
+        out: list[LogLine] = []
+        record_head: RecordHead | None = None
+        for offset, content, ending, is_head in found[start:stop]:
+            head = parse_head(content) if is_head else None
+            record_head = head or record_head
+            out.append(LogLine(self.source, -1, offset, content, ending, sid, head,
+                               None if head else record_head))
+        return out
+
+    def _find_first_record(self, sid: str, chunk: int) -> tuple[int, int] | None:
+        """(file, offset) of the session's first record beyond the indexed part."""
+        needle = b"\n[" + sid.encode("utf-8") + b"] - "
+        with self._lock:
+            files = [(i, self._indexed[i]) for i in range(len(self._fds))]
+        begin = self._time_hint(sid)
+        for file_idx, pos in files:
+            end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
+            if begin is not None and begin[0] > file_idx:
+                continue
+            if begin is not None and begin[0] == file_idx:
+                pos = max(pos, begin[1])
+            fd = self._fds[file_idx]
+            if pos == 0:
+                first = os.pread(fd, 4096, 0)
+                if applog.head_session(first, 0) == sid:
+                    return file_idx, 0
+            while pos < end:
+                data = os.pread(fd, min(chunk + len(needle), end - pos + 1), max(pos - 1, 0))
+                i = data.find(needle)
+                while i >= 0:
+                    if applog.head_session(data[i + 1:i + 1 + len(needle) + 64] + b"\n") == sid:
+                        return file_idx, max(pos - 1, 0) + i + 1
+                    i = data.find(needle, i + 1)
+                pos += chunk
+        return None
+
+    def _time_hint(self, sid: str) -> tuple[int, int] | None:
+        """Where records older than a timestamp id (``YYYYMMDD_HHMMSS``) minus a minute end.
+
+        Such a session cannot have records before its id's moment, so the scan for
+        its first record may start there. Found by bisecting record times.
+        """
+        m = _ID_TIME.match(sid)
+        if not m:
+            return None
+        try:
+            moment = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S") - timedelta(minutes=1)
+        except ValueError:
+            return None
+        lo, hi = 0, sum(self._sizes)
+        while hi - lo > 65536:
+            mid = (lo + hi) // 2
+            ts = self._time_near(mid)
+            if ts is None or ts >= moment:
+                hi = mid
+            else:
+                lo = mid
+        return self._locate(lo) if lo else None
+
+    def _time_near(self, offset: int) -> datetime | None:
+        file_idx, pos = self._locate(offset)
+        data = os.pread(self._fds[file_idx], 32768, pos)
+        for _off, content, _e in applog.iter_lines(data[data.find(b"\n") + 1:], final=False):
+            head = parse_head(content)
+            if head is not None and head.timestamp is not None:
+                return head.timestamp
+        return None
