@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from session_explorer.core import interactions as mod
+from session_explorer.core import payloads
 from session_explorer.core.interactions import (
     SHAPES,
     JsonlReader,
@@ -365,6 +366,18 @@ def test_reader_handles_a_10_mb_line(tmp_path: Path) -> None:
     assert [i.number for i in found] == [1, 2]
     assert found[0].last_user_text == big and found[0].shape == "openai-chat"
     assert found[1].offset == len(first)
+
+
+def test_iter_new_yields_one_by_one_and_can_stop_early(tmp_path: Path) -> None:
+    path = tmp_path / "session.jsonl"
+    first = line({"interaction_id": 1})
+    path.write_bytes(first + b"\n" + line({"interaction_id": 2}) + line({"interaction_id": 3}) + b'{"torn')
+    reader = JsonlReader(path)
+    found = reader.iter_new()
+    assert next(found).number == 1 and (reader.offset, reader.line_number) == (len(first), 1)
+    found.close()  # stopped early: the rest waits for the next call
+    assert [(i.number, i.line_number) for i in reader.iter_new()] == [(2, 3), (3, 4)]
+    assert reader.pending_bytes == len(b'{"torn')
 
 
 def test_read_interactions_leaves_out_an_unfinished_last_line(tmp_path: Path) -> None:
@@ -722,7 +735,7 @@ def test_a_normaliser_bug_keeps_the_line(monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(*args: Any) -> Interaction:
         raise KeyError("bug")
 
-    monkeypatch.setattr(mod, "_normalise", broken)
+    monkeypatch.setattr(payloads, "_normalise", broken)
     interaction = parse_line(line({"interaction_id": 3, "input": "hi"})[:-1], line_number=4, offset=8)
     assert interaction is not None
     assert (interaction.shape, interaction.number, interaction.offset) == ("unknown", 4, 8)
@@ -732,7 +745,7 @@ def test_a_normaliser_bug_keeps_the_line(monkeypatch: pytest.MonkeyPatch) -> Non
 # ================================================================= import hygiene
 def test_core_does_not_import_the_ui() -> None:
     code = (
-        "import sys, session_explorer.core.interactions\n"
+        "import sys, session_explorer.core.interactions, session_explorer.core.interaction_stats\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(bad))"
     )

@@ -106,7 +106,7 @@ class Usage:
         return (self.input_tokens or 0) + (self.output_tokens or 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Interaction:
     """One line of a session's JSONL file, normalised.
 
@@ -168,6 +168,11 @@ class SessionSummary:
     interactions_file: str | None = None
     growing: bool = False
     in_app_log: bool = False
+    prompt: str = ""  # the first user message of the session, for search
+
+    @property
+    def has_interactions_file(self) -> bool:
+        return self.interactions_file is not None
 
     @property
     def main_model(self) -> str | None:
