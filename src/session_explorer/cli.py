@@ -41,7 +41,9 @@ class CliError(Exception):
         self.code = code
 
 
-def _add_layout_options(parser: argparse.ArgumentParser) -> None:
+def _add_layout_options(parser: argparse.ArgumentParser, *, short_interactions: bool = True) -> None:
+    """``--app-log FILE`` and ``--interactions DIR`` (``--interactions-dir`` in ``show``,
+    where ``--interactions`` prints the JSONL lines)."""
     parser.add_argument(
         "--app-log",
         action="append",
@@ -49,8 +51,10 @@ def _add_layout_options(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="an application log to read (repeatable); default: DIR/*.log",
     )
+    names = ["--interactions", "--interactions-dir"] if short_interactions else ["--interactions-dir"]
     parser.add_argument(
-        "--interactions",
+        *names,
+        dest="interactions",
         type=Path,
         metavar="DIR",
         help="the directory of session_<id>.jsonl files; default: DIR/llm_interactions",
@@ -100,7 +104,7 @@ def show_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("directory", type=Path, metavar="DIR")
     parser.add_argument("session", metavar="SESSION", help="an id, a unique prefix, or 'latest'")
-    _add_layout_options(parser)
+    _add_layout_options(parser, short_interactions=False)
     parser.add_argument(
         "--interactions", dest="show_interactions", action="store_true",
         help="print the session's JSONL lines instead",
@@ -160,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of a pipe went away (``show ... | head``): not an error.
         _silence_stdout()
         return 0
+    except OSError as error:
+        print(f"{PROG}: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+        return 2
 
 
 def _run_command(command: str, rest: list[str]) -> int:

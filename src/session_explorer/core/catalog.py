@@ -1,0 +1,376 @@
+"""The sessions of a logs directory: what the explorer and the headless commands read.
+
+A :class:`Catalog` joins the two kinds of logs: the app logs (each an
+:class:`AppLogSource`: an index built in the background, then followed) and the
+interaction files (:class:`SessionFiles`). It answers with frozen values
+(:class:`SessionSummary`, :class:`LogLine`, :class:`Interaction`) and line sources
+the views read a range at a time. :meth:`Catalog.poll` follows every file once and
+returns what changed, as :data:`Change` values; a driver (the explorer's tail worker)
+calls it a few dozen times a second.
+
+What is known cheaply (file names, sizes) is there at once; counts that need the
+index or the JSONL files fill in as they are read.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .app_logs import AppLogSource
+from .index import IndexProgress as BuildProgress
+from .index import SessionStats, merge_by_time
+from .interaction_stats import InteractionStats
+from .layout import Layout
+from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary
+from .session_files import GROWING_SECONDS, SessionFiles
+from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines
+from .tail import NewFile
+from .watch import DirectoryWatcher
+
+_ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
+
+
+# ----------------------------------------------------------------------- changes
+@dataclass(frozen=True, slots=True)
+class SessionsChanged:
+    """Sessions appeared, or their summaries changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinesAppended:
+    """App-log lines were appended to these sessions (and to "All lines")."""
+
+    session_ids: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionsAppended:
+    """New interactions of a session someone has loaded."""
+
+    session_id: str
+    interactions: tuple[Interaction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionsReset:
+    """A session's interaction file was truncated or replaced: read it again."""
+
+    session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogReset:
+    """An app log was truncated, rotated or re-created: line sources are new."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProgress:
+    """How far the app logs are indexed (bytes)."""
+
+    done: int
+    total: int
+    complete: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something the user should know (an unreadable file...); the rest goes on."""
+
+    message: str
+
+
+Change = SessionsChanged | LinesAppended | InteractionsAppended | InteractionsReset | LogReset | IndexProgress | Problem
+
+
+class SessionNotFound(LookupError):
+    """No session, or several, match what the user asked for."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+# ----------------------------------------------------------------------- catalog
+class Catalog:
+    """The sessions of one logs directory (see the module docstring)."""
+
+    def __init__(self, layout: Layout, *, block_size: int | None = None) -> None:
+        self.layout = layout
+        self._block_size = block_size
+        self._lock = threading.RLock()
+        self.files = SessionFiles(layout.interactions_dir)
+        self.sources: list[AppLogSource] = []
+        self._app_log_watcher = (
+            DirectoryWatcher(layout.app_log_dir, "*.log") if layout.app_log_dir is not None else None
+        )
+        self._appended_at: dict[str, float] = {}
+        self._problems: list[str] = []
+        self._dirty = threading.Event()  # summaries changed in a background thread
+        self._progress_seen: tuple[int, int, bool] | None = None
+        self._scanner: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._opened = False
+
+    # ---------------------------------------------------------------- lifecycle
+    def open(self, *, wait: bool = False) -> None:
+        """Start indexing the app logs and summarising the interaction files.
+
+        With ``wait`` it returns when both are complete (for the headless commands).
+        """
+        with self._lock:
+            if self._opened:
+                return
+            self._opened = True
+            for path in self.layout.app_logs:
+                self._add_source(path)
+        if wait:
+            self.files.scan()
+            for source in self.sources:
+                source.wait()
+            self._dirty.set()
+        else:
+            self._scanner = threading.Thread(target=self._scan_files, name="catalog-scan", daemon=True)
+            self._scanner.start()
+
+    def _add_source(self, path: Path) -> AppLogSource:
+        source = AppLogSource(path, block_size=self._block_size, on_progress=self._on_build_progress)
+        try:
+            source.start()
+        except OSError as error:
+            self._problems.append(f"{path}: {error.strerror or error}")
+            return source
+        for skipped in source.skipped:
+            self._problems.append(f"{skipped}: compressed rotation not read")
+        self.sources.append(source)
+        return source
+
+    def _scan_files(self) -> None:
+        while not self._stop.is_set():
+            done = self.files.scan(budget=0.1)
+            self._dirty.set()
+            if done:
+                return
+
+    def _on_build_progress(self, progress: BuildProgress) -> None:
+        if progress.new_sessions or progress.complete:
+            self._dirty.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        for source in self.sources:
+            source.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def problems(self) -> list[str]:
+        """What could not be read (once each)."""
+        problems, self._problems = self._problems, []
+        return problems
+
+    # ------------------------------------------------------------------ progress
+    def progress(self) -> IndexProgress:
+        done = total = 0
+        complete = True
+        for source in self.sources:
+            if source.index is None:
+                continue
+            d, t = source.index.progress
+            done, total = done + d, total + t
+            complete = complete and source.index.complete
+        return IndexProgress(done, total, complete)
+
+    def total_lines(self) -> int:
+        return sum(s.index.line_count for s in self.sources if s.index is not None)
+
+    # ------------------------------------------------------------------ sessions
+    def sessions(self) -> list[SessionSummary]:
+        """Every session, newest first (``in-progress`` last)."""
+        stats = self._log_stats()
+        files = {f.session_id: f for f in self.files}
+        now = time.monotonic()
+        summaries = [
+            self._summary(sid, files.get(sid), stats.get(sid), now)
+            for sid in set(files) | set(stats)
+        ]
+        summaries.sort(key=lambda s: s.id, reverse=True)  # same start: ``_2`` before plain
+        summaries.sort(key=_newest_first)
+        return summaries
+
+    def _log_stats(self) -> dict[str, SessionStats]:
+        merged: dict[str, SessionStats] = {}
+        for source in self.sources:
+            if source.index is None:
+                continue
+            for sid, s in source.index.session_stats().items():
+                merged[sid] = _add_stats(merged[sid], s) if sid in merged else s
+        return merged
+
+    def _summary(self, sid: str, file, log: SessionStats | None, now: float) -> SessionSummary:
+        jsonl: InteractionStats | None = file.stats if file is not None else None
+        changed = [t for t in (file.changed_at if file else None, self._appended_at.get(sid)) if t]
+        starts = [t for t in (_id_time(sid), jsonl and jsonl.first_ts, log and log.first_ts) if t]
+        ends = [t for t in (jsonl and jsonl.last_ts, log and log.last_ts) if t]
+        return SessionSummary(
+            id=sid,
+            start=min(starts) if starts else None,
+            end=max(ends) if ends else None,
+            interactions=jsonl.count if jsonl else 0,
+            malformed=jsonl.malformed if jsonl else 0,
+            lines=log.lines if log else 0,
+            warnings=log.warnings if log else 0,
+            errors=(log.errors if log else 0),
+            models=jsonl.models if jsonl else (),
+            tokens=jsonl.tokens if jsonl else 0,
+            interactions_file=str(file.path) if file is not None else None,
+            growing=bool(changed) and now - max(changed) < GROWING_SECONDS,
+            in_app_log=log is not None,
+            prompt=jsonl.first_user_text if jsonl else "",
+        )
+
+    def resolve(self, query: str) -> str:
+        """A session id from an id, a unique prefix, or ``latest``."""
+        sessions = [s.id for s in self.sessions()]
+        if query == "latest":
+            for sid in sessions:
+                if sid != IN_PROGRESS:
+                    return sid
+            raise SessionNotFound("no sessions found")
+        if query in sessions:
+            return query
+        matches = [sid for sid in sessions if sid.startswith(query)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise SessionNotFound(f"unknown session {query!r}")
+        shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+        raise SessionNotFound(f"{query!r} matches {len(matches)} sessions: {shown}")
+
+    # ------------------------------------------------------------------- reading
+    def session_lines(self, session_id: str | None) -> LineSource:
+        """The lines of a session (None: every line), for a view to read by range.
+
+        May read from disk: call it from a worker thread.
+        """
+        sources = [s for s in self.sources if s.index is not None]
+        if session_id is None:
+            if len(sources) == 1:
+                return AllLines(sources[0].index)
+            return ConcatLines([AllLines(s.index) for s in sources])
+        having = [s for s in sources if s.index.session_line_count(session_id) or not s.index.complete]
+        if len(having) == 1:
+            return SessionLines(having[0].index, session_id)
+        if not having:
+            return ListLines([])
+        streams = [SessionLines(s.index, session_id) for s in having]
+        return ListLines(list(merge_by_time(stream.read(0, len(stream)) for stream in streams)))
+
+    def iter_session_lines(self, session_id: str) -> Iterator[LogLine]:
+        """Every line of a session in log order (across rotations and sources)."""
+        source = self.session_lines(session_id)
+        step = 4096
+        for start in range(0, len(source), step):
+            yield from source.read(start, start + step)
+
+    def interactions(self, session_id: str) -> list[Interaction]:
+        """The session's interactions (kept current by :meth:`poll` from now on)."""
+        return self.files.interactions(session_id)
+
+    def interaction_lines(self, session_id: str) -> Iterator[bytes]:
+        """The session's JSONL file, byte for byte, in chunks."""
+        file = self.files.get(session_id)
+        if file is None:
+            return
+        with open(file.path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    # ------------------------------------------------------------------- polling
+    def poll(self) -> list[Change]:
+        """Follow every file once; what changed since the last call."""
+        changes: list[Change] = []
+        sessions_changed = self._dirty.is_set()
+        self._dirty.clear()
+        appended: set[str] = set()
+        now = time.monotonic()
+
+        for source in list(self.sources):
+            event = source.poll()
+            if event.problem:
+                changes.append(Problem(event.problem))
+            if event.reset:
+                changes.append(LogReset(source.name))
+                sessions_changed = True
+            appended |= event.appended_sessions
+        for sid in appended:
+            if sid not in self._appended_at:
+                sessions_changed = True
+            self._appended_at[sid] = now
+        if appended:
+            changes.append(LinesAppended(frozenset(appended)))
+            sessions_changed = True
+
+        for change in self.files.poll():
+            sessions_changed = True
+            if change.reset:
+                changes.append(InteractionsReset(change.session_id))
+            elif change.appended:
+                changes.append(InteractionsAppended(change.session_id, change.appended))
+
+        if self._app_log_watcher is not None:
+            for event in self._app_log_watcher.poll():
+                if isinstance(event, NewFile) and not any(s.path == Path(event.path) for s in self.sources):
+                    with self._lock:
+                        self._add_source(Path(event.path))
+                    changes.append(LogReset(Path(event.path).name))
+                    sessions_changed = True
+
+        progress = self.progress()
+        key = (progress.done, progress.total, progress.complete)
+        if key != self._progress_seen:
+            self._progress_seen = key
+            changes.append(progress)
+        changes.extend(Problem(p) for p in self.problems())
+        if sessions_changed:
+            changes.insert(0, SessionsChanged())
+        return changes
+
+
+def _id_time(session_id: str) -> datetime | None:
+    match = _ID_TIME.match(session_id)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def _newest_first(summary: SessionSummary) -> tuple[int, float]:
+    if summary.id == IN_PROGRESS:
+        return (1, 0.0)
+    start = summary.start.timestamp() if summary.start else float("-inf")
+    return (0, -start)
+
+
+def _add_stats(a: SessionStats, b: SessionStats) -> SessionStats:
+    firsts = [t for t in (a.first_ts, b.first_ts) if t]
+    lasts = [t for t in (a.last_ts, b.last_ts) if t]
+    return SessionStats(
+        lines=a.lines + b.lines,
+        records=a.records + b.records,
+        warnings=a.warnings + b.warnings,
+        errors=a.errors + b.errors,
+        first_ts=min(firsts) if firsts else None,
+        last_ts=max(lasts) if lasts else None,
+    )
