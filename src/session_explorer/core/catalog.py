@@ -219,11 +219,12 @@ class Catalog:
     def _summary(self, sid: str, file, log: SessionStats | None, now: float) -> SessionSummary:
         jsonl: InteractionStats | None = file.stats if file is not None else None
         changed = [t for t in (file.changed_at if file else None, self._appended_at.get(sid)) if t]
-        starts = [t for t in (_id_time(sid), jsonl and jsonl.first_ts, log and log.first_ts) if t]
+        # A seed-style id is the moment the session started; otherwise its first record.
+        starts = [t for t in (jsonl and jsonl.first_ts, log and log.first_ts) if t]
         ends = [t for t in (jsonl and jsonl.last_ts, log and log.last_ts) if t]
         return SessionSummary(
             id=sid,
-            start=min(starts) if starts else None,
+            start=_id_time(sid) or (min(starts) if starts else None),
             end=max(ends) if ends else None,
             interactions=jsonl.count if jsonl else 0,
             malformed=jsonl.malformed if jsonl else 0,

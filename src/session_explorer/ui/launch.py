@@ -1,0 +1,54 @@
+"""Start the explorer from the command line (imported only when it is used)."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from session_explorer.cli import PROG, CliError
+from session_explorer.core.layout import LayoutError, discover
+from session_explorer.ui.app import directory_label, make_app
+
+
+def run_explorer(args: argparse.Namespace) -> int:
+    try:
+        layout = discover(args.directory, args.app_log, args.interactions)
+    except LayoutError as error:
+        raise CliError(f"{PROG}: {error}") from None
+    app = make_app(
+        layout,
+        session=args.session,
+        follow=not args.no_follow,
+        label=directory_label(args.directory),
+    )
+    app.run()
+    return app.return_code or 0
+
+
+def run_demo_explorer(args: argparse.Namespace) -> int:
+    """The live demo writing into a fresh temporary directory, and the explorer on it."""
+    from session_explorer.demo import LiveDemo
+
+    out_dir = Path(tempfile.mkdtemp(prefix="session-explorer-demo-"))
+    demo = LiveDemo()
+    try:
+        demo.start(out_dir)
+        app = make_app(
+            discover(out_dir),
+            session=args.session,
+            follow=not args.no_follow,
+            label=f"demo: {out_dir}",
+        )
+        app.run()
+    finally:
+        demo.stop(timeout=5.0)
+        if args.keep:
+            print(f"demo logs kept in {out_dir}", file=sys.stderr)
+        else:
+            shutil.rmtree(out_dir, ignore_errors=True)
+    if demo.error is not None:
+        print(f"{PROG}: the demo stopped: {demo.error}", file=sys.stderr)
+    return app.return_code or 0

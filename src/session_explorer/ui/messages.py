@@ -1,0 +1,50 @@
+"""Messages from the workers to the app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.message import Message
+
+from session_explorer.core.catalog import Change
+from session_explorer.core.models import Interaction
+from session_explorer.ui.sources import LineSource
+
+
+class CatalogOpened(Message):
+    """The catalog has its first listing (indexing may go on in the background)."""
+
+
+class CatalogChanged(Message):
+    """What one poll of the catalog found (new lines, interactions, sessions...)."""
+
+    def __init__(self, changes: Sequence[Change]) -> None:
+        super().__init__()
+        self.changes = tuple(changes)
+
+
+class SessionLoaded(Message):
+    """A session's lines and interactions are ready to show."""
+
+    def __init__(
+        self,
+        session_id: str | None,
+        source: LineSource,
+        interactions: Sequence[Interaction],
+        *,
+        keep_position: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.source = source
+        self.interactions = list(interactions)
+        self.keep_position = keep_position
+
+
+class WorkerFailed(Message):
+    """A background task failed: shown to the user, the app goes on."""
+
+    def __init__(self, what: str, error: BaseException) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error

@@ -1,0 +1,88 @@
+"""The help screen: every key of every pane, from the bindings themselves."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+#: Keys handled by Textual itself, listed for completeness.
+BUILT_IN = [
+    ("tab / shift+tab", "Next / previous pane"),
+    ("ctrl+p", "Command palette: go to a session (by id, model or first prompt), toggle follow, wrap..."),
+    ("mouse", "Click a row to select it; the wheel scrolls"),
+]
+
+KEY_NAMES = {
+    "question_mark": "?",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+}
+
+
+def key_label(keys: str) -> str:
+    return " ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, grouped by where it applies."""
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    HelpScreen > VerticalScroll {
+        width: 84;
+        max-width: 100%;
+        height: auto;
+        max-height: 90%;
+        border: round $primary;
+        border-title-color: $text-primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys"
+            scroll.border_subtitle = "esc closes"
+            yield Static(self._table())
+
+    def _table(self) -> Table:
+        from session_explorer.ui.app import ExplorerApp
+        from session_explorer.ui.widgets.interactions_view import InteractionsView
+        from session_explorer.ui.widgets.log_view import LogView
+        from session_explorer.ui.widgets.session_list import SessionList
+
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column(style="bold", no_wrap=True, width=16)
+        table.add_column()
+        groups = [
+            ("Everywhere", ExplorerApp.BINDINGS),
+            ("Sessions (1)", SessionList.BINDINGS),
+            ("App log (2)", LogView.BINDINGS),
+            ("Interactions (3)", InteractionsView.BINDINGS),
+        ]
+        for title, bindings in groups:
+            table.add_row(Text(title, style="bold underline"), "")
+            for binding in bindings:
+                if isinstance(binding, Binding):
+                    table.add_row(key_label(binding.key), Text(binding.description or binding.action))
+            table.add_row("", "")
+        table.add_row(Text("Textual", style="bold underline"), "")
+        for keys, description in BUILT_IN:
+            table.add_row(keys, description)
+        return table

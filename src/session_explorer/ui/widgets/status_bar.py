@@ -1,0 +1,65 @@
+"""The status line: the logs directory, follow state and index progress."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.widgets import Label, ProgressBar
+
+
+class StatusBar(Horizontal):
+    """``logs/ · following · indexed 100%``, with a progress bar while indexing."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+        & > #status-text { width: auto; }
+        & > #status-follow { width: auto; margin-left: 2; }
+        & > #status-follow.following { color: $success; }
+        & > #status-follow.paused { color: $warning; }
+        & > ProgressBar { width: 30; margin-left: 2; }
+        & > #status-index { width: auto; margin-left: 1; }
+    }
+    """
+
+    follow: reactive[bool] = reactive(True)
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label, id="status-text", markup=False)
+        yield Label("", id="status-follow")
+        yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="status-progress")
+        yield Label("", id="status-index")
+
+    def watch_follow(self, follow: bool) -> None:
+        label = self.query_one("#status-follow", Label)
+        label.update("● following" if follow else "❚❚ paused (f or G resumes)")
+        label.set_class(follow, "following")
+        label.set_class(not follow, "paused")
+
+    def set_progress(self, done: int, total: int, complete: bool) -> None:
+        bar = self.query_one(ProgressBar)
+        text = self.query_one("#status-index", Label)
+        if complete or total <= 0:
+            bar.display = False
+            text.update(f"indexed {_size(total)}" if total else "")
+            return
+        bar.display = True
+        bar.update(total=total, progress=done)
+        text.update(f"indexing {_size(done)} / {_size(total)}")
+
+
+def _size(count: int) -> str:
+    value = float(count)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
