@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
 
 from session_explorer.ui.widgets import InteractionsView
 from tests.ui.helpers import interaction
@@ -24,6 +25,10 @@ class InteractionsApp(App[None]):
 
     def on_interactions_view_opened(self, message: InteractionsView.Opened) -> None:
         self.events.append(("opened", message.interaction.number))
+
+    def on_interactions_view_follow_changed(self, message: InteractionsView.FollowChanged) -> None:
+        assert message.control is self.query_one(InteractionsView)
+        self.events.append(("follow", int(message.follow)))
 
 
 def row_text(view: InteractionsView, row: int) -> str:
@@ -87,3 +92,53 @@ async def test_not_following_starts_at_the_first_row() -> None:
         assert view.cursor_row == 0
         assert view.highlighted_interaction is not None
         assert view.highlighted_interaction.number == 1
+
+
+def follow_events(app: InteractionsApp) -> list[int]:
+    return [value for kind, value in app.events if kind == "follow"]
+
+
+async def test_paused_rows_are_counted_in_a_badge_and_G_resumes() -> None:
+    app = InteractionsApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        view = app.query_one(InteractionsView)
+        view.focus()
+        view.set_interactions([interaction(n) for n in range(1, 4)])
+        await pilot.pause()
+        await pilot.press("k")
+        assert not view.follow and not view.border_subtitle
+        view.add_interactions([interaction(4), interaction(5)])
+        view.add_interactions([interaction(5, error="re-read"), interaction(6)])  # 5 is not new
+        await pilot.pause()
+        assert view.new_rows == 3 and view.border_subtitle == "+3 new"
+        assert view.cursor_row == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert view.follow and view.cursor_row == 5 and not view.border_subtitle
+        assert follow_events(app) == [0, 1]
+
+
+async def test_f_toggles_follow_and_a_new_session_clears_the_badge() -> None:
+    app = InteractionsApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        view = app.query_one(InteractionsView)
+        view.focus()
+        view.set_interactions([interaction(n) for n in range(1, 4)])
+        await pilot.pause()
+        await pilot.press("f")
+        assert not view.follow and view.cursor_row == 2
+        view.add_interactions([interaction(4)])
+        await pilot.pause()
+        assert view.cursor_row == 2 and view.border_subtitle == "+1 new"
+        await pilot.press("f")
+        await pilot.pause()
+        assert view.follow and view.cursor_row == 3 and not view.border_subtitle
+        await pilot.press("f")
+        view.add_interactions([interaction(5)])
+        assert view.border_subtitle == "+1 new"
+        view.set_interactions([interaction(n) for n in range(1, 3)])  # another session
+        await pilot.pause()
+        assert not view.follow and not view.border_subtitle and view.cursor_row == 0
+        assert follow_events(app) == [0, 1, 0]
+        keys = {b.id: b.key for b in InteractionsView.BINDINGS if isinstance(b, Binding)}
+        assert keys["interactions.follow"] == "f"

@@ -245,3 +245,73 @@ async def test_set_source_and_truncation() -> None:
         view.source_grew()
         await settle(pilot)
         assert view.line_count == 2 and rows(view)[2].strip() == ""
+
+
+def reworded(count: int, word: str) -> ListLineSource:
+    """The same line numbers, other (wide) messages: a re-read that changed the lines."""
+    return ListLineSource([head_line(n, f"{word} {n} " + "=" * 120) for n in range(count)])
+
+
+async def test_replace_source_keeps_a_paused_position_and_the_badge() -> None:
+    source = reworded(100, "message")
+    app = LogApp(source, follow=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+        await settle(pilot)
+        await pilot.press("pagedown", "pagedown", "j", "right")
+        await settle(pilot)
+        cursor, (x, y) = view.cursor_line, view.scroll_offset
+        assert y > 0 and x == 8
+        source.append(4)
+        view.source_grew()
+        assert view.border_subtitle == "+4 new"
+        follow_messages = len([m for m in app.messages if isinstance(m, LogView.FollowChanged)])
+        view.replace_source(reworded(150, "re-read"))  # the index completed: more lines
+        await settle(pilot)
+        assert not view.follow and view.line_count == 150
+        assert view.cursor_line == cursor and view.scroll_offset == (x, y)
+        assert view.border_subtitle == "+4 new"
+        view.scroll_to(x=0, animate=False, force=True)
+        await settle(pilot)
+        assert f"re-read {y} " in rows(view)[0]  # the cached pages were dropped
+        assert view.cursor_log_line is not None
+        assert view.cursor_log_line.head.message.startswith(f"re-read {cursor} ")
+        assert len([m for m in app.messages if isinstance(m, LogView.FollowChanged)]) == follow_messages
+        view.replace_source(reworded(10, "rotated"))  # shrank: clamped, badge reset
+        await settle(pilot)
+        assert view.cursor_line == 9 and not view.follow and not view.border_subtitle
+        assert view.scroll_offset.y == view.max_scroll_y == 0
+        assert any("rotated 9 " in row for row in rows(view))
+
+
+async def test_replace_source_while_following_goes_to_the_new_end() -> None:
+    old = GatedSource(numbered_lines(60))  # its reads are still in flight when replaced
+    app = LogApp(old)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        await pilot.pause()
+        view.replace_source(reworded(80, "fresh"))
+        old.gate.set()
+        await settle(pilot)
+        assert view.follow and view.cursor_line == 79
+        assert view.scroll_offset.y == view.max_scroll_y
+        shown = rows(view)
+        assert "fresh 79 " in shown[-1] and not any("message" in row for row in shown)
+
+
+async def test_replace_source_while_wrapping_keeps_the_top_line() -> None:
+    lines = [head_line(n, ("long " * 40) if n % 3 == 0 else f"short {n}") for n in range(60)]
+    app = LogApp(ListLineSource(lines), follow=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+        await pilot.press("w")
+        await settle(pilot)
+        view.scroll_to(y=20, animate=False, force=True)
+        await settle(pilot)
+        longer = ListLineSource(lines + [head_line(60, "appended")])
+        view.replace_source(longer)
+        await settle(pilot)
+        assert view.wrap and view.scroll_offset.y == 20
+        assert rows(view)[0].startswith("14:31:12.123")  # line 20 still at the top

@@ -12,7 +12,7 @@ from session_explorer.ui import render
 from session_explorer.ui.render import LogColumns
 from session_explorer.ui.widgets.line_pages import LinePages
 from session_explorer.ui.widgets.wrap_layout import WrapLayout
-from tests.ui.helpers import SESSION, T0, continuation_line, head_line, numbered_lines
+from tests.ui.helpers import SESSION, T0, continuation_line, head_line, numbered_lines, summary
 
 COLUMNS = LogColumns(logger=16)
 
@@ -45,6 +45,8 @@ def test_logger_names_shorten_from_the_left(name: str, width: int, expected: str
         ("a\x00b\x07c\x7fd", "a␀b␇c␡d"),
         ("\x9b2J", "\\x9b2J"),
         ("abc\u202eevil", "abc<U+202E>evil"),
+        ("zero\u200bwidth\ufeff", "zero<U+200B>width<U+FEFF>"),
+        ("two\nrows", "two␊rows"),
         ("a\tb", "a   b"),
         (":smile: $x {y}", ":smile: $x {y}"),
     ],
@@ -88,8 +90,31 @@ def test_session_tags_are_stable_and_short() -> None:
     text = render.render_log_line(line, columns=LogColumns(tag=6, logger=0))
     assert text.plain.startswith("143052 14:30:52.123 INFO     m")
     assert render.session_color(SESSION) == "#b5bd68"  # a checksum, the same in every run
+
+
+def test_lines_outside_any_session_get_a_neutral_tag() -> None:
     orphan = head_line(1, "m", session_id="in-progress")
-    assert render.render_log_line(orphan, columns=LogColumns(tag=6)).plain.startswith("-      14:")
+    text = render.render_log_line(orphan, columns=LogColumns(tag=6))
+    assert text.plain.startswith("······ 14:30:53.123 INFO")
+    tag_style = text.spans[0].style
+    assert text.plain[text.spans[0].start : text.spans[0].end] == "······ "
+    assert tag_style == render.DEFAULT_LOG_STYLES.time  # dim, no session colour
+    tagged = render.render_log_line(head_line(2, "m"), columns=LogColumns(tag=6))
+    assert tagged.spans[0].style.color is not None  # a real session keeps its colour
+    untagged = head_line(3, "m", session_id="")
+    assert render.render_log_line(untagged, columns=LogColumns(tag=6)).plain.startswith(" " * 7 + "14:")
+    # ... and the same neutral look in the session list.
+    prompt = render.session_prompt(summary("in-progress"), newest_day=None)
+    id_span = next(span for span in prompt.spans if prompt.plain[span.start : span.end] == "in-progress")
+    assert id_span.style.color is None and id_span.style.dim
+
+
+def test_summaries_with_a_first_prompt_render_as_before() -> None:
+    plain = summary(SESSION)
+    with_prompt = summary(SESSION, prompt="What is the weather\x1b[2J in Paris?")
+    assert render.session_prompt(with_prompt, newest_day=None).plain == (
+        render.session_prompt(plain, newest_day=None).plain
+    )
 
 
 def test_simple_and_json_records_leave_missing_fields_blank() -> None:

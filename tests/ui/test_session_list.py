@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
+from textual.widgets import Button
 
 from session_explorer.ui.widgets import SessionList
 from session_explorer.ui.widgets.session_list import ALL_LINES_ID
@@ -111,3 +112,45 @@ async def test_follow_newest_moves_a_user_who_was_on_the_newest() -> None:
         await pilot.pause()
         assert view.selected_session_id == SESSION
         assert view.get_option_at_index(0).id == ALL_LINES_ID
+
+
+class StepApp(SessionsApp):
+    """``[`` and ``]`` bound on the app, as in the explorer; another pane has focus."""
+
+    BINDINGS = [
+        ("left_square_bracket", "step(-1)", "Newer"),
+        ("right_square_bracket", "step(1)", "Older"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SessionList()
+        yield Button("elsewhere")
+
+    def action_step(self, delta: int) -> None:
+        self.query_one(SessionList).step(delta)
+
+
+async def test_step_moves_from_any_pane_and_stops_at_the_ends() -> None:
+    app = StepApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(sessions())
+        app.query_one(Button).focus()
+        await pilot.pause()
+        await pilot.press("[")  # already on "All lines": nothing to do
+        await pilot.press("]", "]")
+        await pilot.pause()
+        assert not view.has_focus and view.selected_session_id == OTHER
+        assert app.selected == [NEWEST, OTHER]
+        view.step(10)
+        await pilot.pause()
+        assert view.selected_session_id == OLDEST and view.border_title == "Sessions 4/4"
+        await pilot.press("]")  # clamped: no new message
+        view.step(-2)
+        await pilot.press("[")
+        await pilot.pause()
+        assert view.selected_session_id == NEWEST
+        assert app.selected == [NEWEST, OTHER, OLDEST, OTHER, NEWEST]
+        view.step(-5)
+        await pilot.pause()
+        assert view.selected_session_id is None and app.selected[-1] is None

@@ -14,7 +14,6 @@ everything else (tests, the session list and the interactions table).
 
 from __future__ import annotations
 
-import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,7 +31,7 @@ from session_explorer.core.models import (
     RecordHead,
     SessionSummary,
 )
-from session_explorer.core.text import control_picture as core_control_picture
+from session_explorer.core.text import control_picture, visible_pieces  # noqa: F401 (re-export)
 
 #: Shown where a line is not loaded yet.
 PLACEHOLDER = "…"
@@ -47,6 +46,8 @@ LEVEL_WIDTH = 8  # "CRITICAL"
 TIME_FORMAT = "%H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
 SESSION_TAG_LENGTH = 6
+#: The tag of lines logged outside any session ("in-progress").
+IN_PROGRESS_TAG = "·" * SESSION_TAG_LENGTH
 
 #: Level names grouped into the classes that get a style.
 LEVEL_CLASSES: dict[str, str] = {
@@ -71,13 +72,6 @@ TAG_COLORS: tuple[str, ...] = (
     "#f08bb4",
     "#b5bd68",
 )
-
-# Characters that must never reach the terminal as they are.
-_INVISIBLE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff]"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class LogStyles:
@@ -176,32 +170,18 @@ def shorten_left(name: str, width: int) -> str:
     return "…" + name[-(width - 1) :] if width > 1 else "…"
 
 
-def control_picture(char: str) -> str:
-    """How an invisible or dangerous character is shown.
-
-    Controls as the core shows them (``␛``, ``␀``, ``\\x9b``); the characters that
-    reorder or hide text (bidi overrides, zero-width) as ``<U+202E>``.
-    """
-    if ord(char) <= 0x9F:
-        return core_control_picture(char)
-    return f"<U+{ord(char):04X}>"
-
-
 def append_visible(text: Text, value: str, style: Style, control: Style) -> None:
     """Append ``value`` to ``text`` literally, making control characters visible.
 
-    Tabs become spaces (to the next multiple of :data:`TAB_SIZE` within ``value``).
+    Tabs become spaces (to the next multiple of :data:`TAB_SIZE` within ``value``);
+    every other control, bidi or zero-width character (newline included: a row is
+    one line) becomes the core's stand-in (:func:`~session_explorer.core.text.control_picture`)
+    in the ``control`` style.
     """
     if "\t" in value:
         value = value.expandtabs(TAB_SIZE)
-    position = 0
-    for match in _INVISIBLE.finditer(value):
-        if match.start() > position:
-            text.append(value[position : match.start()], style)
-        text.append(control_picture(match.group()), control)
-        position = match.end()
-    if position < len(value):
-        text.append(value[position:], style)
+    for piece, is_picture in visible_pieces(value, keep=""):
+        text.append(piece, control if is_picture else style)
 
 
 def _append_message(text: Text, value: str, style: Style, styles: LogStyles) -> None:
@@ -225,7 +205,10 @@ def _append_tag(text: Text, session_id: str, columns: LogColumns, styles: LogSty
     if not columns.tag:
         return
     if not session_id or session_id == IN_PROGRESS:
-        text.append("-".ljust(columns.tag) + " ", styles.time)
+        # Lines logged outside any session: a neutral, dim filler rather than a
+        # colour of their own (they belong to no row of the session list).
+        filler = IN_PROGRESS_TAG if session_id else ""
+        text.append(filler[: columns.tag].ljust(columns.tag) + " ", styles.time)
         return
     tag = session_tag(session_id).ljust(columns.tag)
     text.append(tag, styles.session_tag + Style(color=session_color(session_id)))
@@ -376,7 +359,11 @@ def session_prompt(summary: SessionSummary, *, newest_day: date | None) -> Text:
         moment = summary.start.strftime("%m-%d %H:%M:%S" if show_date else TIME_FORMAT)
         text.append(moment, Style(bold=True))
         text.append("  ")
-    append_visible(text, summary.id, Style(color=session_color(summary.id)), _dim + Style(reverse=True))
+    if summary.id == IN_PROGRESS:  # lines outside any session: no colour of their own
+        id_style = _dim + Style(italic=True)
+    else:
+        id_style = Style(color=session_color(summary.id))
+    append_visible(text, summary.id, id_style, _dim + Style(reverse=True))
     marks = badges(summary.errors, summary.warnings)
     if marks:
         text.append("  ")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Group
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.widgets import Static
 
@@ -28,21 +29,30 @@ class EmptyState(Static):
     }
     """
 
-    def __init__(self, layout: Layout, *, id: str | None = None) -> None:
+    def __init__(self, layout: Layout, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.logs_layout = layout
+        self.label = label
         self.border_title = "No sessions yet"
         self.display = False
 
     def on_mount(self) -> None:
         self.update(self._body())
 
+    def _shown(self, path: Path) -> str:
+        """A path as the user named the directory (``logs/llm_interactions``)."""
+        try:
+            return str(Path(self.label) / path.relative_to(self.logs_layout.root))
+        except ValueError:
+            return str(path)
+
     def _body(self) -> Group:
-        inter = self.logs_layout.interactions_dir
+        layout = self.logs_layout
+        inter = self._shown(layout.interactions_dir)
         logs = (
-            ", ".join(str(p) for p in self.logs_layout.app_logs)
-            if self.logs_layout.app_log_dir is None
-            else f"{self.logs_layout.app_log_dir}/*.log"
+            ", ".join(self._shown(p) for p in layout.app_logs)
+            if layout.app_log_dir is None
+            else self._shown(layout.app_log_dir / "*.log")
         )
         looked_for = Text.assemble(
             ("Watching for\n", "bold"),
@@ -53,7 +63,9 @@ class EmptyState(Static):
             "Sessions appear here as soon as your application writes them.\n\n",
             ("Add session tracing to your application:\n", "bold"),
         )
-        code = Syntax(TRACING_SNIPPET, "python", theme="ansi_dark", background_color="default")
+        code = Text(TRACING_SNIPPET, style="bold")
+        code.highlight_regex(r"#.*", "dim")
+        code.stylize("italic", 0, len(TRACING_SNIPPET.splitlines()[0]))
         demo = Text.assemble(
             "\nOr watch a demo: ",
             ("session-explorer --demo", "bold"),

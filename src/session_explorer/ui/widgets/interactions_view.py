@@ -15,6 +15,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
+from textual.scrollbar import ScrollTo, ScrollUp
 from textual.widgets import DataTable
 
 from session_explorer.core.models import Interaction
@@ -33,7 +34,12 @@ class InteractionsView(DataTable):
     | pagedown, pageup | | Move a page (DataTable; pageup pauses follow). |
     | g, home | `interactions.first` | First interaction (pauses follow). |
     | G, end | `interactions.last` | Last interaction and follow. |
+    | f | `interactions.follow` | Toggle follow. |
     | enter | | Open the highlighted interaction (`Opened`). |
+
+    As in the log pane, rows that arrive while follow is paused are counted in a
+    ``+N new`` badge (the border subtitle), and turning follow on or off posts
+    :class:`FollowChanged`.
 
     Component classes are DataTable's (`datatable--cursor`, `datatable--even-row`, ...).
     The last column (the start of the last user message) is cut at the pane's edge.
@@ -50,10 +56,13 @@ class InteractionsView(DataTable):
         Binding("k,up", "cursor_up", "Up", show=False, id="interactions.cursor_up"),
         Binding("g,home", "first", "First", show=False, id="interactions.first"),
         Binding("G,end", "last", "Last", show=False, id="interactions.last"),
+        Binding("f", "toggle_follow", "Follow", id="interactions.follow"),
     ]
 
     follow: reactive[bool] = reactive(True, init=False)
     """Keep the cursor on the newest interaction as interactions arrive."""
+    new_rows: reactive[int] = reactive(0, init=False)
+    """Interactions that arrived while follow was paused (the badge)."""
 
     class Selected(Message):
         """The highlighted interaction changed."""
@@ -62,6 +71,18 @@ class InteractionsView(DataTable):
             super().__init__()
             self.view = view
             self.interaction = interaction
+
+        @property
+        def control(self) -> InteractionsView:
+            return self.view
+
+    class FollowChanged(Message):
+        """Follow was turned on or off."""
+
+        def __init__(self, view: InteractionsView, follow: bool) -> None:
+            super().__init__()
+            self.view = view
+            self.follow = follow
 
         @property
         def control(self) -> InteractionsView:
@@ -123,6 +144,7 @@ class InteractionsView(DataTable):
         self._interactions = []
         self._rows = {}
         self._totals = render.InteractionTotals()
+        self.new_rows = 0
         self._append(interactions)
         if self.follow:
             self._go_to_end()
@@ -132,11 +154,14 @@ class InteractionsView(DataTable):
     def add_interactions(self, interactions: Iterable[Interaction]) -> None:
         """Append new interactions; one already shown (same JSONL line) is updated.
 
-        The cursor stays on its interaction, or goes to the newest when following.
+        The cursor stays on its interaction, or goes to the newest when following;
+        not following, the new rows are counted in the badge.
         """
-        self._append(interactions)
+        added = self._append(interactions)
         if self.follow:
             self._go_to_end()
+        elif added:
+            self.new_rows += added
 
     # --- actions ------------------------------------------------------------
 
@@ -158,14 +183,29 @@ class InteractionsView(DataTable):
         else:
             self.follow = True
 
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+
     def watch_follow(self, follow: bool) -> None:
         if follow:
+            self.new_rows = 0
             self._go_to_end()
+        self.post_message(self.FollowChanged(self, follow))
+
+    def watch_new_rows(self, count: int) -> None:
+        self.border_subtitle = f"+{count} new" if count else ""
 
     # --- events -------------------------------------------------------------
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         if not (event.ctrl or event.shift) and self.max_scroll_y > 0:
+            self.follow = False
+
+    def on_scroll_up(self, event: ScrollUp) -> None:
+        self.follow = False  # the scrollbar's arrow or track, above the thumb
+
+    def on_scroll_to(self, event: ScrollTo) -> None:
+        if event.y is not None and event.y < self.scroll_y:  # the thumb dragged up
             self.follow = False
 
     def on_click(self, event: events.Click) -> None:
@@ -185,7 +225,9 @@ class InteractionsView(DataTable):
 
     # --- internals ----------------------------------------------------------
 
-    def _append(self, interactions: Iterable[Interaction]) -> None:
+    def _append(self, interactions: Iterable[Interaction]) -> int:
+        """Add or update rows; the number of rows added."""
+        added = 0
         for interaction in interactions:
             self._totals.add(interaction)
             cells = render.interaction_cells(interaction)
@@ -194,11 +236,13 @@ class InteractionsView(DataTable):
                 self._rows[interaction.line_number] = len(self._interactions)
                 self._interactions.append(interaction)
                 self.add_row(*cells, key=str(interaction.line_number))
+                added += 1
             else:
                 self._interactions[row] = interaction
                 for key, cell in zip(_COLUMN_KEYS, cells, strict=True):
                     self.update_cell(str(interaction.line_number), key, cell)
         self.border_title = self._totals.title()
+        return added
 
     def _go_to_end(self) -> None:
         if self._interactions:

@@ -226,7 +226,8 @@ class LogView(ScrollView, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        """Lines in the source as of the last :meth:`set_source` / :meth:`source_grew`."""
+        """Lines in the source as of the last :meth:`set_source`, :meth:`replace_source`
+        or :meth:`source_grew`."""
         return self._line_count
 
     @property
@@ -293,6 +294,49 @@ class LogView(ScrollView, can_focus=True):
             self._want(max(0, count - 1))
         self._want(self.cursor_line)
         self._start_loads()
+        self.refresh()
+
+    def replace_source(self, source: LineSource) -> None:
+        """Show the same session's lines read again (a new, usually longer, source).
+
+        For a session re-read after the index completed, or after the log was
+        rotated or truncated. Follow state, the session column and the reference
+        day stay; following, the view goes to the new end; not following, the
+        cursor line and the scroll position stay (clamped to the new length). Every
+        cached page and row is dropped. The ``+N new`` badge is kept, unless the
+        source shrank (then what it counted is gone, and it is reset).
+        """
+        old_count = self._line_count
+        scroll_x, scroll_y = self.scroll_offset
+        self._source = source
+        self._line_count = len(source)
+        longest = (self._longest_message, self._longest_continuation)
+        self._forget_lines()
+        # Keep the width already measured so a sideways scroll is not snapped back
+        # before the lines are read again (it only ever overestimates a little).
+        self._longest_message, self._longest_continuation = longest
+        if self._line_count < old_count:
+            self._longest_message = self._longest_continuation = 0
+            self.set_reactive(LogView.new_lines, 0)
+            self._update_badge()
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+        else:
+            last = max(0, self._line_count - 1)
+            clamped = self.cursor_line > last
+            self.set_reactive(LogView.cursor_line, min(self.cursor_line, last))
+            self.scroll_to(
+                x=min(scroll_x, self.max_scroll_x),
+                y=min(scroll_y, self.max_scroll_y),
+                animate=False,
+                force=True,
+            )
+            if clamped:
+                self._scroll_cursor_into_view()
+            self._want(self.cursor_line)
+            self._start_loads()
+            self._announce_cursor()
         self.refresh()
 
     def reload(self) -> None:
@@ -401,6 +445,16 @@ class LogView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._clear_strips()
         self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+
+    def watch_show_horizontal_scrollbar(self, shown: bool) -> None:
+        # The scrollbar takes (or gives back) a row of the pane without a Resize:
+        # following, the newest line must not end up hidden behind it.
+        if self.follow:
+            self.call_after_refresh(self._stay_at_end)
+
+    def _stay_at_end(self) -> None:
         if self.follow:
             self._go_to_end()
 

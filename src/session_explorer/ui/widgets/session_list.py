@@ -144,6 +144,17 @@ class SessionList(OptionList):
         except Exception:  # OptionDoesNotExist: nothing to select
             return
 
+    def step(self, delta: int) -> None:
+        """Move the highlight ``delta`` rows (negative: newer), stopping at either end.
+
+        For the app's ``[``/``]`` keys: works whether or not the list has focus, and
+        posts :class:`SessionSelected` like any other move.
+        """
+        if not self.option_count:
+            return
+        current = self.highlighted if self.highlighted is not None else 0
+        self.highlighted = max(0, min(current + delta, self.option_count - 1))
+
     # --- actions ------------------------------------------------------------
 
     def action_first(self) -> None:
