@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from session_explorer.core.layout import discover
-from session_explorer.ui.app import ExplorerApp, make_app
+from session_explorer.ui.app import make_app
 from session_explorer.ui.widgets.empty_state import EmptyState
 from tests.hostile import rec
+from tests.ui.app_helpers import SAMPLE, copy_sample, poll, settle
 
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLE = ROOT / "sample_logs"
 NEWEST = "20251113_082521"
 SIZE = (160, 45)
-
-
-async def settle(app: ExplorerApp, pilot, rounds: int = 3, timeout: float = 10.0) -> None:
-    """Let workers finish and their messages land (each round: no worker running)."""
-    deadline = time.monotonic() + timeout
-    for _ in range(rounds):
-        await pilot.pause()
-        while any(w.is_running for w in app.workers):
-            assert time.monotonic() < deadline, "workers did not finish"
-            await pilot.pause(0.01)
-    await pilot.pause()
-
-
-async def poll(app: ExplorerApp, pilot) -> None:
-    """One tick of the tail, as the tail worker would do it."""
-    app.poll_once()
-    await settle(app, pilot)
-
-
-def copy_sample(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(SAMPLE, tmp_path / "logs"))
 
 
 async def test_first_screen_selects_the_newest_session() -> None:

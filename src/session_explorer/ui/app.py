@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -41,6 +41,8 @@ from session_explorer.ui.widgets.log_view import LogView
 from session_explorer.ui.widgets.session_list import SessionList
 from session_explorer.ui.widgets.status_bar import StatusBar
 
+#: Below this many columns the sessions pane gets narrower.
+NARROW_WIDTH = 110
 #: Seconds between two polls of the files (the tail). None: no polling (tests).
 POLL_INTERVAL = 0.02
 
@@ -54,6 +56,7 @@ class ExplorerApp(App[None]):
     | 1, 2, 3 | `app.focus_sessions`, `app.focus_log`, `app.focus_interactions` | Focus a pane. |
     | [, ] | `app.previous_session`, `app.next_session` | Previous (newer) / next (older) session. |
     | z | `app.maximize` | Maximise the focused pane (again: restore). |
+    | f, w | `app.follow`, `app.wrap` | Follow / wrap, from any pane. |
     | ? | `app.help` | Every key. |
     | ctrl+p | | Command palette: go to a session, toggle follow or wrap... |
     | q | `app.quit` | Quit. |
@@ -73,6 +76,8 @@ class ExplorerApp(App[None]):
         Binding("left_square_bracket", "step_session(-1)", "Newer session", show=False, id="app.previous_session"),
         Binding("right_square_bracket", "step_session(1)", "Older session", show=False, id="app.next_session"),
         Binding("z", "maximize", "Maximise", id="app.maximize"),
+        Binding("f", "toggle_follow", "Follow", show=False, id="app.follow"),
+        Binding("w", "toggle_wrap", "Wrap", show=False, id="app.wrap"),
     ]
 
     def __init__(
@@ -102,7 +107,7 @@ class ExplorerApp(App[None]):
             with Vertical(id="right"):
                 yield LogView(id="log", follow=self.initial_follow)
                 yield InteractionsView(id="interactions", follow=self.initial_follow)
-                yield EmptyState(self.logs_layout, id="empty")
+                yield EmptyState(self.logs_layout, self.label, id="empty")
         yield StatusBar(self.label, id="status")
         yield Footer()
 
@@ -118,7 +123,11 @@ class ExplorerApp(App[None]):
     def interactions_pane(self) -> InteractionsView:
         return self.query_one(InteractionsView)
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
     def on_mount(self) -> None:
+        self.screen.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self.log_pane.border_title = "App log"
         self.status.follow = self.initial_follow
         self.open_catalog()
@@ -286,6 +295,18 @@ class ExplorerApp(App[None]):
             screen.minimize()
         elif self.focused is not None:
             screen.maximize(self.focused)
+
+    def action_toggle_follow(self) -> None:
+        """``f`` from the sessions pane: follow (or stop following) in both panes."""
+        follow = not self.log_pane.follow
+        self.log_pane.follow = follow
+        self.interactions_pane.follow = follow
+        if follow:
+            self.log_pane.action_last()
+            self.interactions_pane.action_last()
+
+    def action_toggle_wrap(self) -> None:
+        self.log_pane.action_toggle_wrap()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

@@ -1,0 +1,52 @@
+"""Driving the explorer app in tests: waiting for workers, deterministic sample copies."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from session_explorer.core.layout import discover
+from session_explorer.ui.app import ExplorerApp, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "sample_logs"
+#: A fixed modification time for copied logs, so no session looks "live" by accident.
+OLD_MTIME = 1_700_000_000
+
+
+async def settle(app: ExplorerApp, pilot: Pilot, rounds: int = 3, timeout: float = 10.0) -> None:
+    """Let workers finish and their messages land (each round: no worker running)."""
+    deadline = time.monotonic() + timeout
+    for _ in range(rounds):
+        await pilot.pause()
+        while any(w.is_running for w in app.workers):
+            assert time.monotonic() < deadline, "workers did not finish"
+            await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def poll(app: ExplorerApp, pilot: Pilot) -> None:
+    """One tick of the tail, as the tail worker would do it."""
+    app.poll_once()
+    await settle(app, pilot)
+
+
+def copy_sample(tmp_path: Path) -> Path:
+    """sample_logs in a temporary directory, with old modification times."""
+    logs = Path(shutil.copytree(SAMPLE, tmp_path / "logs"))
+    for path in [logs, *logs.rglob("*")]:
+        os.utime(path, (OLD_MTIME, OLD_MTIME))
+    return logs
+
+
+def explorer(directory: Path, **options: object) -> ExplorerApp:
+    """The app as the CLI makes it, without the tail thread (tests poll by hand)."""
+    options.setdefault("poll_interval", None)
+    options.setdefault("label", directory.name)
+    app = make_app(discover(directory), **options)  # type: ignore[arg-type]
+    app.theme = "textual-dark"
+    return app
