@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from session_explorer.core.layout import discover
-from session_explorer.ui.app import ExplorerApp, make_app
+from session_explorer.ui.app import SESSIONS_REFRESH, ExplorerApp, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_logs"
@@ -30,8 +30,11 @@ async def settle(app: ExplorerApp, pilot: Pilot, rounds: int = 3, timeout: float
 
 
 async def poll(app: ExplorerApp, pilot: Pilot) -> None:
-    """One tick of the tail, as the tail worker would do it."""
+    """One tick of the tail, as the tail worker would do it (and the throttled
+    session-list refresh that may follow it)."""
     app.poll_once()
+    await settle(app, pilot)
+    await pilot.pause(SESSIONS_REFRESH + 0.05)
     await settle(app, pilot)
 
 

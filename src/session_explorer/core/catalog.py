@@ -33,6 +33,8 @@ from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines
 from .tail import NewFile
 from .watch import DirectoryWatcher
 
+#: How often (seconds) the live markers of the session list are re-evaluated.
+_LIVE_TICK = 5.0
 _ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
 
 
@@ -114,6 +116,8 @@ class Catalog:
         self._problems: list[str] = []
         self._dirty = threading.Event()  # summaries changed in a background thread
         self._progress_seen: tuple[int, int, bool] | None = None
+        self._version = 0  # bumped whenever a poll sees a change to the sessions
+        self._sessions_cache: tuple[tuple[int, int], list[SessionSummary]] | None = None
         self._scanner: threading.Thread | None = None
         self._stop = threading.Event()
         self._opened = False
@@ -195,7 +199,21 @@ class Catalog:
 
     # ------------------------------------------------------------------ sessions
     def sessions(self) -> list[SessionSummary]:
-        """Every session, newest first (``in-progress`` last)."""
+        """Every session, newest first (``in-progress`` last).
+
+        Cheap to call again: the list is rebuilt only after :meth:`poll` or a
+        background reader saw a change (or every few seconds, as sessions stop
+        being live).
+        """
+        key = (self._version, int(time.monotonic() // _LIVE_TICK))
+        cached = self._sessions_cache
+        if cached is not None and cached[0] == key and not self._dirty.is_set():
+            return list(cached[1])
+        summaries = self._build_sessions()
+        self._sessions_cache = (key, summaries)
+        return list(summaries)
+
+    def _build_sessions(self) -> list[SessionSummary]:
         stats = self._log_stats()
         files = {f.session_id: f for f in self.files}
         now = time.monotonic()
@@ -343,6 +361,7 @@ class Catalog:
             changes.append(progress)
         changes.extend(Problem(p) for p in self.problems())
         if sessions_changed:
+            self._version += 1
             changes.insert(0, SessionsChanged())
         return changes
 

@@ -17,6 +17,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from session_explorer.core.catalog import (
@@ -41,6 +42,8 @@ from session_explorer.ui.widgets.log_view import LogView
 from session_explorer.ui.widgets.session_list import SessionList
 from session_explorer.ui.widgets.status_bar import StatusBar
 
+#: The session list is rebuilt at most this often (seconds) while logs are busy.
+SESSIONS_REFRESH = 0.25
 #: Below this many columns the sessions pane gets narrower.
 NARROW_WIDTH = 110
 #: Seconds between two polls of the files (the tail). None: no polling (tests).
@@ -99,6 +102,8 @@ class ExplorerApp(App[None]):
         self.current_session: str | None = None
         self._loaded_once = False
         self._reload_on_index = False
+        self._last_refresh = 0.0
+        self._refresh_timer: Timer | None = None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -225,7 +230,7 @@ class ExplorerApp(App[None]):
         if grew:
             self.log_pane.source_grew()
         if sessions_changed:
-            self.refresh_sessions()
+            self.request_sessions_refresh()
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self.notify(f"Error {message.what}: {message.error}", severity="error", timeout=10)
@@ -257,7 +262,23 @@ class ExplorerApp(App[None]):
         self.status.follow = message.follow
 
     # ----------------------------------------------------------------- helpers
+    def request_sessions_refresh(self) -> None:
+        """Refresh the session list now, or once at most every SESSIONS_REFRESH seconds
+        while the logs are busy (a live app appends many times a second)."""
+        if self._refresh_timer is not None:
+            return
+        delay = self._last_refresh + SESSIONS_REFRESH - time.monotonic()
+        if delay <= 0:
+            self.refresh_sessions()
+        else:
+            self._refresh_timer = self.set_timer(delay, self._timed_refresh)
+
+    def _timed_refresh(self) -> None:
+        self._refresh_timer = None
+        self.refresh_sessions()
+
     def refresh_sessions(self) -> None:
+        self._last_refresh = time.monotonic()
         pane = self.sessions_pane
         was_on_newest = pane.is_on_newest
         before = pane.summaries[0].id if pane.summaries else None
