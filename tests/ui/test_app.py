@@ -197,3 +197,21 @@ async def test_truncate_and_rotate_under_a_running_app(tmp_path) -> None:
         assert [ln.text.rsplit(" - ", 1)[1] for ln in lines] == [
             "line 0", "line 1", "line 2", "line 3", "line 4", "after truncate", "after rotate"
         ]
+
+
+async def test_enter_opens_the_interaction_detail() -> None:
+    app = make_app(discover(SAMPLE), poll_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3", "g", "enter")
+        await settle(app, pilot)
+        detail = app.screen
+        assert type(detail).__name__ == "InteractionDetail"
+        assert detail.title_text.startswith("Interaction 1/3")
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert detail.title_text.startswith("Interaction 2/3")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is not detail
+        assert app.interactions_pane.cursor_row == 1

@@ -35,6 +35,7 @@ from session_explorer.core.layout import Layout
 from session_explorer.core.models import SessionSummary
 from session_explorer.ui.commands import SessionCommands
 from session_explorer.ui.messages import CatalogChanged, CatalogOpened, SessionLoaded, WorkerFailed
+from session_explorer.ui.screens.detail import InteractionDetail
 from session_explorer.ui.screens.help import HelpScreen
 from session_explorer.ui.widgets.empty_state import EmptyState
 from session_explorer.ui.widgets.interactions_view import InteractionsView
@@ -256,6 +257,16 @@ class ExplorerApp(App[None]):
         self.interactions_pane.set_interactions(message.interactions)
         self.interactions_pane.display = message.session_id is not None
         self._update_empty_state()
+
+    @on(InteractionsView.Opened)
+    def _open_interaction(self, message: InteractionsView.Opened) -> None:
+        interactions = list(self.interactions_pane.interactions)
+        index = next((i for i, x in enumerate(interactions) if x is message.interaction), 0)
+        self.push_screen(InteractionDetail(interactions, index))
+
+    @on(InteractionDetail.Moved)
+    def _detail_moved(self, message: InteractionDetail.Moved) -> None:
+        self.interactions_pane.move_cursor(row=message.index)
 
     @on(LogView.FollowChanged)
     def _follow_changed(self, message: LogView.FollowChanged) -> None:
