@@ -97,3 +97,23 @@ def test_summary_fields(tmp_path) -> None:
     assert not s["20251106_090000"].in_app_log  # jsonl only
     assert a.prompt == "hi"
     assert a.start.isoformat() == "2025-11-05T14:30:52"
+
+
+def test_an_app_log_created_after_discovery_is_picked_up(tmp_path) -> None:
+    """``--demo``: the layout is read before the application has created its log."""
+    from tests.hostile import rec
+
+    layout = discover(tmp_path)
+    (tmp_path / "app.log").write_bytes(rec("20251105_143052", 1, "INFO", "early"))
+    with Catalog(layout) as catalog:
+        catalog.open()
+        changes = catalog.poll()
+        assert any(type(c).__name__ == "LogReset" for c in changes)
+        for source in catalog.sources:
+            source.wait(10)
+        catalog.poll()
+        assert [s.id for s in catalog.sessions()] == ["20251105_143052"]
+        with open(tmp_path / "app.log", "ab") as fh:
+            fh.write(rec("20251105_143052", 2, "INFO", "later"))
+        catalog.poll()
+        assert catalog.sessions()[0].lines == 2

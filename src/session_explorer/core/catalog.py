@@ -110,7 +110,9 @@ class Catalog:
         self.files = SessionFiles(layout.interactions_dir)
         self.sources: list[AppLogSource] = []
         self._app_log_watcher = (
-            DirectoryWatcher(layout.app_log_dir, "*.log") if layout.app_log_dir is not None else None
+            DirectoryWatcher(layout.app_log_dir, "*.log", report_existing=True)
+            if layout.app_log_dir is not None
+            else None
         )
         self._appended_at: dict[str, float] = {}
         self._problems: list[str] = []
