@@ -162,7 +162,7 @@ async def test_markup_and_escapes_are_shown_literally() -> None:
         assert "\x1b" not in first and "\x00" not in first and "\t" not in first
         assert "tab␀nul" in first
         assert long.endswith(TRUNCATED_MARKER)
-        assert "WARNING" in first and "…tools.weather" in first
+        assert "WARNING" in first and "…ai.tools.weather" in first
         assert continuation.startswith(" " * 13) and "\ufffd\ufffd end" in continuation
         await pilot.press("right")
         assert view.scroll_offset.x == 8
@@ -183,7 +183,7 @@ async def test_wrap_toggle_shows_long_lines_on_several_rows() -> None:
         wrapped = rows(view)
         assert wrapped[3].startswith("14:30:55.123")
         assert wrapped[9].startswith("14:30:56.123")  # 11 words a row: six rows
-        indent = " " * 39  # wrapped rows start under the message column
+        indent = " " * 43  # wrapped rows start under the message column
         assert all(row.startswith(indent + "word") for row in wrapped[4:9])
         assert "".join(wrapped[3:9]).count("word") == 60
         await pilot.press("w")

@@ -62,8 +62,8 @@ def test_a_detailed_line_in_columns() -> None:
     text = render.render_log_line(line, columns=COLUMNS, reference_day=T0.date())
     assert text.plain == "14:30:52.123 WARNING  …tools.weather   Processing [user] message"
     parts = styled_parts(text)
-    assert parts["WARNING "] == "bold yellow"
-    assert parts["14:30:52.123"] == "dim"
+    assert parts["WARNING  "] == "bold yellow"  # each column with the blank after it
+    assert parts["14:30:52.123 "] == "dim"
 
 
 def test_date_shown_only_off_the_reference_day() -> None:
@@ -78,7 +78,7 @@ def test_levels_and_errors() -> None:
     ]
     error = head_line(0, "boom", level="ERROR")
     parts = styled_parts(render.render_log_line(error, columns=COLUMNS))
-    assert parts["ERROR   "] == "bold red" and parts["boom"] == "red"
+    assert parts["ERROR    "] == "bold red" and parts["boom"] == "red"
     trace = continuation_line(1, "  File x", error)
     text = render.render_log_line(trace, columns=COLUMNS)
     assert text.plain == " " * COLUMNS.continuation_indent + "  File x"

@@ -48,11 +48,10 @@ async def test_rows_show_badges_markers_and_dates() -> None:
         await pilot.pause()
         assert "All lines" in option_text(view, 0) and "1,234 lines" in option_text(view, 0)
         newest = option_text(view, 1)
-        assert newest.startswith("● 16:00:52  20251105_160000  ✖ 2 ▲ 3")
-        assert "3 interactions · gpt-4o-mini" in newest
+        assert newest.startswith("● 20251105_160000  ✖ 2 ▲ 3\n  16:00:52 · 3 calls · gpt-4o-mini")
         assert "log only" in option_text(view, 2)
         assert "no log" in option_text(view, 3)
-        assert "11-04 14:30:52" in option_text(view, 4)  # not the newest session's day
+        assert "11-04 14:30" in option_text(view, 4)  # not the newest session's day
         assert "●" not in option_text(view, 4)
         assert view.border_title == "Sessions 4"
 

@@ -15,10 +15,13 @@ everything else (tests, the session list and the interactions table).
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rich.cells import get_character_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
 
@@ -45,6 +48,10 @@ TAB_SIZE = 4
 LEVEL_WIDTH = 8  # "CRITICAL"
 TIME_FORMAT = "%H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
+#: The date column of a view whose lines span several days of one year / of several years.
+SHORT_DATE_FORMAT = "%m-%d"
+SHORT_DATE_WIDTH = 5
+LONG_DATE_WIDTH = 10
 SESSION_TAG_LENGTH = 6
 #: The tag of lines logged outside any session ("in-progress").
 IN_PROGRESS_TAG = "·" * SESSION_TAG_LENGTH
@@ -78,7 +85,7 @@ class LogStyles:
     """The styles of the parts of a rendered log line."""
 
     time: Style = Style(dim=True)
-    date: Style = Style(dim=True, italic=True)
+    date: Style = Style(dim=True)
     level_debug: Style = Style(dim=True)
     level_info: Style = Style(color="#4ea1d3")
     level_warning: Style = Style(color="yellow", bold=True)
@@ -103,30 +110,44 @@ DEFAULT_LOG_STYLES = LogStyles()
 
 @dataclass(frozen=True, slots=True)
 class LogColumns:
-    """Widths of the columns of a log line (0 hides a column)."""
+    """Widths of the columns of a log line (0 hides a column).
+
+    ``date`` is the date column of a view whose lines span more than one day
+    (:data:`SHORT_DATE_WIDTH` for ``MM-DD``, :data:`LONG_DATE_WIDTH` for
+    ``YYYY-MM-DD``): every line then shows its date, so the columns stay aligned.
+    """
 
     tag: int = 0
     time: int = 12
     level: int = LEVEL_WIDTH
     logger: int = 16
+    date: int = 0
 
     @classmethod
-    def for_width(cls, width: int, *, session_tags: bool = False) -> LogColumns:
-        """The columns for a pane ``width`` cells wide: the logger column shrinks first."""
-        if width >= 110:
+    def for_width(cls, width: int, *, session_tags: bool = False, date: int = 0) -> LogColumns:
+        """The columns for a pane ``width`` cells wide: the logger column shrinks first.
+
+        The tag and date columns are taken off the width first, so the message keeps
+        about the same room whether they are shown or not.
+        """
+        tag = SESSION_TAG_LENGTH if session_tags else 0
+        room = width - (tag + 1 if tag else 0) - (date + 1 if date else 0)
+        if room >= 110:
             logger = 24
-        elif width >= 80:
-            logger = 16
-        elif width >= 60:
+        elif room >= 90:
+            logger = 20
+        elif room >= 72:
+            logger = 14
+        elif room >= 60:
             logger = 10
         else:
             logger = 0
-        return cls(tag=SESSION_TAG_LENGTH if session_tags else 0, logger=logger)
+        return cls(tag=tag, logger=logger, date=date)
 
     @property
     def continuation_indent(self) -> int:
         """Continuation lines start under the level column."""
-        return (self.tag + 1 if self.tag else 0) + self.time + 1
+        return (self.tag + 1 if self.tag else 0) + (self.date + 1 if self.date else 0) + self.time + 1
 
     @property
     def message_column(self) -> int:
@@ -140,6 +161,13 @@ def level_class(level: str | None) -> str:
     if not level:
         return "other"
     return LEVEL_CLASSES.get(level.upper(), "other")
+
+
+def date_width(first: date | None, last: date | None) -> int:
+    """The date column for lines from day ``first`` to day ``last``: 0 within one day."""
+    if first is None or last is None or first == last:
+        return 0
+    return SHORT_DATE_WIDTH if first.year == last.year else LONG_DATE_WIDTH
 
 
 def session_tag(session_id: str) -> str:
@@ -156,7 +184,8 @@ def shorten_left(name: str, width: int) -> str:
     """Fit a dotted name into ``width`` cells by dropping its left part.
 
     Whole components go first (``myapp.ai.tools.weather`` -> ``…tools.weather``);
-    a last component that is still too long keeps its right end.
+    a last component that is still too long is cut after a ``_`` or ``-`` when it
+    can be (``…interaction_logger`` -> ``…logger``), else keeps its right end.
     """
     if width <= 0:
         return ""
@@ -167,6 +196,10 @@ def shorten_left(name: str, width: int) -> str:
         tail = ".".join(parts[start:])
         if len(tail) + 1 <= width:
             return "…" + tail
+    last = parts[-1]
+    for index, char in enumerate(last):
+        if char in "_-" and 0 < len(last) - index - 1 <= width - 1:
+            return "…" + last[index + 1 :]
     return "…" + name[-(width - 1) :] if width > 1 else "…"
 
 
@@ -210,30 +243,40 @@ def _append_tag(text: Text, session_id: str, columns: LogColumns, styles: LogSty
         filler = IN_PROGRESS_TAG if session_id else ""
         text.append(filler[: columns.tag].ljust(columns.tag) + " ", styles.time)
         return
-    tag = session_tag(session_id).ljust(columns.tag)
+    tag = session_tag(session_id).ljust(columns.tag) + " "
     text.append(tag, styles.session_tag + Style(color=session_color(session_id)))
-    text.append(" ")
+
+
+def _fit_cell(value: str, width: int) -> str:
+    """``value`` padded to ``width`` cells, or cut to it with a final ``…``."""
+    if len(value) > width:
+        return value[: max(0, width - 1)] + "…" if width else ""
+    return value.ljust(width)
 
 
 def _append_head(text: Text, head: RecordHead, columns: LogColumns, styles: LogStyles,
                  reference_day: date | None) -> None:
-    if head.timestamp is not None:
-        stamp = format_time(head.timestamp, reference_day)
+    # Each column carries the space after it in its own style: no part of the row
+    # starts with a blank (which some renderers of the snapshots drop).
+    moment = head.timestamp
+    if columns.date:
+        day = ""
+        if moment is not None:
+            day = moment.strftime(SHORT_DATE_FORMAT if columns.date == SHORT_DATE_WIDTH else DATE_FORMAT)
+        text.append(day.ljust(columns.date) + " ", styles.date)
+    if moment is not None:
+        stamp = format_time(moment, None if columns.date else reference_day)
         if len(stamp) > columns.time:
-            day, clock = stamp.split(" ", 1)
+            day, stamp = stamp.split(" ", 1)
             text.append(day + " ", styles.date)
-            stamp = clock
-        text.append(stamp.ljust(columns.time), styles.time)
+        text.append(stamp.ljust(columns.time) + " ", styles.time)
     else:
-        text.append(" " * columns.time)
-    text.append(" ")
+        text.append(" " * (columns.time + 1))
     level = head.level or ""
-    append_visible(text, level.ljust(columns.level), styles.level(level), styles.control)
-    text.append(" ")
+    append_visible(text, _fit_cell(level, columns.level) + " ", styles.level(level), styles.control)
     if columns.logger:
         logger = shorten_left(head.logger or "", columns.logger)
-        append_visible(text, logger.ljust(columns.logger), styles.logger, styles.control)
-        text.append(" ")
+        append_visible(text, logger.ljust(columns.logger) + " ", styles.logger, styles.control)
     style = styles.message
     if level_class(level) == "error":
         style = style + Style(color=styles.level_error.color)
@@ -338,62 +381,204 @@ _live = Style(color="green", bold=True)
 _ok = Style(color="green")
 
 
-def badges(errors: int, warnings: int) -> Text:
-    """``✖ 2 ▲ 3``: errors in red, warnings in yellow; empty when both are zero."""
+def badges(errors: int, warnings: int, *, compact: bool = False) -> Text:
+    """``✖ 2 ▲ 3`` (compact: ``✖2 ▲3``): errors in red, warnings in yellow; empty when both are zero."""
+    gap = "" if compact else " "
     text = Text(end="")
     if errors:
-        text.append(f"{ERROR_BADGE} {errors}", _error)
+        text.append(f"{ERROR_BADGE}{gap}{errors}", _error)
     if warnings:
         if errors:
-            text.append(" ")
-        text.append(f"{WARNING_BADGE} {warnings}", _warning)
+            text.append(" ", _error)
+        text.append(f"{WARNING_BADGE}{gap}{warnings}", _warning)
     return text
 
 
-def session_prompt(summary: SessionSummary, *, newest_day: date | None) -> Text:
-    """The two rows of a session in the session list."""
-    text = Text(no_wrap=True, overflow="ellipsis", end="")
+#: The smallest room worth showing a cut optional part in (``cl…``).
+_MIN_CUT = 4
+_sep_style = _dim
+
+
+def _cut(text: Text, width: int) -> Text:
+    """``text`` in at most ``width`` cells, ending in ``…`` when cut."""
+    if text.cell_len <= width:
+        return text
+    cut = text.copy()
+    cut.truncate(max(0, width), overflow="ellipsis")
+    return cut
+
+
+def _cut_left(text: Text, width: int) -> Text:
+    """``text`` in at most ``width`` cells, keeping its end (``…085959_2``)."""
+    if text.cell_len <= width or width <= 1:
+        return _cut(text, width)
+    plain = text.plain
+    start = len(plain)
+    while start > 0 and Text(plain[start - 1 :]).cell_len <= width - 1:
+        start -= 1
+    cut = Text("…", style=text.spans[0].style if text.spans else "", end="")
+    cut.append_text(text[start:])
+    return cut
+
+
+def _join_parts(row: Text, parts: list[tuple[Text, bool]], width: int | None) -> None:
+    """Append ``parts`` to ``row`` separated by `` · ``, as many as fit in ``width``.
+
+    A part is ``(text, required)``; an optional part that does not fit is cut (or
+    left out, with the parts after it, when there is not room for a few cells of it).
+    """
+    first = True
+    previous = Text()
+    used = Text(row.plain.rsplit("\n", 1)[-1]).cell_len  # cells of the row's last line
+    for text, required in parts:
+        if not text:
+            continue
+        separator = 0 if first else 3
+        if width is not None:
+            room = width - used - separator
+            if text.cell_len > room:
+                if room < (1 if required else _MIN_CUT):
+                    break
+                text = _cut(text, room)
+        if not first:
+            # The blank before the dot goes with the part before it.
+            row.append(" ", previous.spans[-1].style if previous.spans else previous.style)
+            row.append("· ", _sep_style)
+        row.append_text(text)
+        used += separator + text.cell_len
+        first, previous = False, text
+        if width is not None and used >= width:
+            break
+
+
+def _when(moment: datetime, newest_day: date | None) -> str:
+    """``08:25:21`` on the newest session's day, else ``11-12 08:59`` (``2024-11-12``)."""
+    if newest_day is None or moment.date() == newest_day:
+        return moment.strftime(TIME_FORMAT)
+    if moment.year == newest_day.year:
+        return moment.strftime("%m-%d %H:%M")
+    return moment.strftime(DATE_FORMAT)
+
+
+def session_prompt(
+    summary: SessionSummary, *, newest_day: date | None, width: int | None = None
+) -> Text:
+    """The two rows of a session in the session list, laid out for ``width`` cells.
+
+    Row 1: the live marker, the id and the error/warning badges (right-aligned).
+    Row 2: when it started · how many LLM calls · flags · the main model.
+    The id and the badges are never cut while there is room for them: the model
+    goes first, then the flags; badges that do not fit beside the id start row 2.
+    ``width`` None lays the rows out without a limit (and without right-aligning).
+    """
+    in_progress = summary.id == IN_PROGRESS
+    text = Text(no_wrap=True, overflow="crop", end="")
     text.append(f"{LIVE_MARKER} " if summary.growing else "  ", _live)
-    if summary.start is not None:
-        show_date = newest_day is not None and summary.start.date() != newest_day
-        moment = summary.start.strftime("%m-%d %H:%M:%S" if show_date else TIME_FORMAT)
-        text.append(moment, Style(bold=True))
-        text.append("  ")
-    if summary.id == IN_PROGRESS:  # lines outside any session: no colour of their own
-        id_style = _dim + Style(italic=True)
-    else:
-        id_style = Style(color=session_color(summary.id))
-    append_visible(text, summary.id, id_style, _dim + Style(reverse=True))
+    # Lines outside any session: no colour of their own.
+    id_style = _dim + Style(italic=True) if in_progress else Style(color=session_color(summary.id))
+    ident = Text(end="")
+    append_visible(ident, summary.id, id_style, _dim + Style(reverse=True))
     marks = badges(summary.errors, summary.warnings)
-    if marks:
-        text.append("  ")
-        text.append_text(marks)
+    carried: Text | None = None
+    if width is None:
+        text.append_text(ident)
+        if marks:
+            text.append("  ")
+            text.append_text(marks)
+    else:
+        room = width - text.cell_len
+        compact = badges(summary.errors, summary.warnings, compact=True)
+        if not marks or ident.cell_len + 2 + marks.cell_len <= room:
+            shown, gap = marks, 2
+        elif ident.cell_len + 1 + compact.cell_len <= room:
+            shown, gap = compact, 1
+        else:
+            shown, gap, carried = Text(), 0, compact
+        ident = _cut_left(ident, room)
+        text.append_text(ident)
+        if shown:
+            text.append(" " * max(gap, room - ident.cell_len - shown.cell_len))
+            text.append_text(shown)
     text.append("\n  ")
-    count = summary.interactions
-    text.append(f"{count} interaction{'s' if count != 1 else ''}", _dim)
+    parts: list[tuple[Text, bool]] = []
+    if carried is not None:
+        parts.append((carried, True))
+    when = Text(_when(summary.start, newest_day), end="") if summary.start is not None else Text()
+    italic = _dim + Style(italic=True)
+    if in_progress:  # what it is says more than when it started
+        parts.append((Text("outside any session", italic, end=""), True))
+        parts.append((when, False))
+    elif summary.in_app_log and summary.interactions_file is None:
+        parts += [(when, True), (Text("log only", italic, end=""), True)]
+    else:
+        count = summary.interactions
+        parts += [(when, True), (Text(f"{count} call{'s' if count != 1 else ''}", _dim, end=""), True)]
     if summary.malformed:
-        text.append(f" ({summary.malformed} malformed)", _warning)
-    if summary.main_model:
-        text.append(" · ", _dim)
-        append_visible(text, summary.main_model, Style(), _dim)
-    if summary.in_app_log and summary.interactions_file is None:
-        text.append(" · log only", _dim + Style(italic=True))
-    elif summary.interactions_file is not None and not summary.in_app_log:
-        text.append(" · no log", _dim + Style(italic=True))
+        parts.append((Text(f"{summary.malformed} malformed", _warning, end=""), False))
+    if summary.interactions_file is not None and not summary.in_app_log:
+        parts.append((Text("no log", italic, end=""), False))
+    if summary.main_model and not in_progress:
+        model = Text(end="")
+        append_visible(model, summary.main_model, Style(), _dim)
+        parts.append((model, False))
+    _join_parts(text, parts, None if width is None else width)
     return text
 
 
-def all_lines_prompt(line_count: int | None = None) -> Text:
+def all_lines_prompt(line_count: int | None = None, *, width: int | None = None) -> Text:
     """The first row of the session list: the whole app log."""
-    text = Text(end="")
-    text.append("  ≡ ", _dim)
+    text = Text(no_wrap=True, overflow="crop", end="")
+    text.append("≡ ", _dim)
     text.append(ALL_LINES_LABEL, Style(bold=True))
     text.append("\n  ")
-    detail = "the whole app log"
+    parts = [(Text("the whole app log", _dim, end=""), False)]
     if line_count is not None:
-        detail += f" · {line_count:,} lines"
-    text.append(detail, _dim)
+        count = Text(f"{line_count:,} line{'s' if line_count != 1 else ''}", _dim, end="")
+        if width is not None and 2 + 20 + count.cell_len > width:
+            parts = []  # too narrow for both: the count says more
+        parts.append((count, True))
+    _join_parts(text, parts, width)
     return text
+
+
+class FittedRows:
+    """A Rich renderable whose rows are laid out for the width they are drawn at.
+
+    For the session list: ``layout(width)`` builds the rows (``None``: no limit,
+    which is also what ``str()`` shows), so a narrow pane cuts the right things.
+    """
+
+    def __init__(self, layout: Callable[[int | None], Text]) -> None:
+        self._layout = layout
+
+    def text(self, width: int | None = None) -> Text:
+        return self._layout(width)
+
+    @property
+    def plain(self) -> str:
+        return self._layout(None).plain
+
+    def __str__(self) -> str:
+        return self.plain
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        text = self._layout(max(1, options.max_width))
+        text.end = "\n"  # every row ends in a newline: the height is counted from them
+        yield text
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = max(Text(row).cell_len for row in self.plain.split("\n"))
+        return Measurement(min(widest, options.max_width), min(widest, options.max_width))
+
+
+def session_rows(summary: SessionSummary, *, newest_day: date | None) -> FittedRows:
+    """The session list's option for ``summary`` (see :func:`session_prompt`)."""
+    return FittedRows(lambda width: session_prompt(summary, newest_day=newest_day, width=width))
+
+
+def all_lines_rows(line_count: int | None = None) -> FittedRows:
+    """The session list's "All lines" option (see :func:`all_lines_prompt`)."""
+    return FittedRows(lambda width: all_lines_prompt(line_count, width=width))
 
 
 # --- interactions ----------------------------------------------------------------
@@ -440,34 +625,81 @@ def one_line(value: str, limit: int = 120) -> Text:
     return text
 
 
-def interaction_cells(interaction: Interaction) -> tuple[Text, ...]:
-    """The cells of one row of the interactions table (see ``INTERACTION_COLUMNS``)."""
-    moment = interaction.timestamp.strftime(TIME_FORMAT) if interaction.timestamp else "-"
-    model = "/".join(part for part in (interaction.provider, interaction.model) if part)
+def _model_name(interaction: Interaction, *, provider: bool) -> str:
+    parts = (interaction.provider, interaction.model) if provider else (interaction.model,)
+    return "/".join(part for part in parts if part) or (interaction.provider or "")
+
+
+def _tokens_cell(interaction: Interaction) -> Text:
+    """``1.2k/701``: the input and output tokens in one cell."""
+    usage = interaction.usage
+    text = Text(justify="right", end="")
+    text.append(format_tokens(usage.input_tokens))
+    text.append("/", _dim)
+    text.append(format_tokens(usage.output_tokens))
+    return text
+
+
+#: A column of the interactions table: (key, label).
+Column = tuple[str, str]
+
+#: The interactions table's layouts, widest first: (least pane width, columns).
+#: Narrower panes merge the token counts, drop the provider from the model and
+#: then the time; the status always shows, the prompt comes last.
+INTERACTION_LAYOUTS: tuple[tuple[int, tuple[Column, ...]], ...] = (
+    (90, (("number", "#"), ("time", "time"), ("model", "model"), ("in", "in"), ("out", "out"),
+          ("latency", "latency"), ("status", "status"), ("prompt", "last user message"))),
+    (64, (("number", "#"), ("time", "time"), ("model", "model"), ("tokens", "in/out"),
+          ("latency", "latency"), ("status", "status"), ("prompt", "last user message"))),
+    (0, (("number", "#"), ("model", "model"), ("tokens", "in/out"),
+         ("latency", "latency"), ("status", "status"), ("prompt", "last user message"))),
+)
+WIDE_INTERACTION_COLUMNS = INTERACTION_LAYOUTS[0][1]
+
+#: Column labels of the widest layout, in the order of ``interaction_cells``.
+INTERACTION_COLUMNS: tuple[str, ...] = tuple(label for _, label in WIDE_INTERACTION_COLUMNS)
+
+
+def interaction_columns(width: int) -> tuple[Column, ...]:
+    """The columns of the interactions table for a pane ``width`` cells wide."""
+    for least, columns in INTERACTION_LAYOUTS:
+        if width >= least:
+            return columns
+    return INTERACTION_LAYOUTS[-1][1]
+
+
+def interaction_cells(
+    interaction: Interaction, columns: tuple[Column, ...] = WIDE_INTERACTION_COLUMNS
+) -> tuple[Text, ...]:
+    """The cells of one row of the interactions table, in the order of ``columns``."""
+    wide = columns == WIDE_INTERACTION_COLUMNS
     usage = interaction.usage
     status = interaction.status
-    prompt = interaction.last_user_text
-    if interaction.parse_error is not None and not prompt:
-        prompt_text = one_line(interaction.raw_text, 80)
-        prompt_text.stylize(_dim)
-    else:
-        prompt_text = one_line(prompt)
-    return (
-        Text(str(interaction.number), justify="right"),
-        Text(moment, _dim),
-        one_line(model or "-", 40),
-        Text(format_tokens(usage.input_tokens), justify="right"),
-        Text(format_tokens(usage.output_tokens), justify="right"),
-        Text(format_latency(interaction.duration_ms), justify="right"),
-        Text(status, STATUS_STYLES.get(status, Style())),
-        prompt_text,
-    )
 
+    def prompt_cell() -> Text:
+        prompt = interaction.last_user_text
+        if interaction.parse_error is not None and not prompt:
+            text = one_line(interaction.raw_text, 80)
+            text.stylize(_dim)
+            return text
+        return one_line(prompt)
 
-#: Column labels of the interactions table, in the order of ``interaction_cells``.
-INTERACTION_COLUMNS: tuple[str, ...] = (
-    "#", "time", "model", "in", "out", "latency", "status", "last user message",
-)
+    def time_cell() -> Text:
+        moment = interaction.timestamp
+        return Text(moment.strftime(TIME_FORMAT) if moment else "-", _dim)
+
+    makers: dict[str, Callable[[], Text]] = {
+        "number": lambda: Text(str(interaction.number), justify="right"),
+        "time": time_cell,
+        "model": lambda: one_line(_model_name(interaction, provider=wide) or "-", 40 if wide else 20),
+        "in": lambda: Text(format_tokens(usage.input_tokens), justify="right"),
+        "out": lambda: Text(format_tokens(usage.output_tokens), justify="right"),
+        "tokens": lambda: _tokens_cell(interaction),
+        "latency": lambda: Text(format_latency(interaction.duration_ms), justify="right"),
+        "status": lambda: Text(status, STATUS_STYLES.get(status, Style())),
+        "prompt": prompt_cell,
+    }
+    return tuple(makers[key]() for key, _ in columns)
 
 
 @dataclass(slots=True)

@@ -21,9 +21,6 @@ from textual.widgets import DataTable
 from session_explorer.core.models import Interaction
 from session_explorer.ui import render
 
-_COLUMN_KEYS = ("number", "time", "model", "in", "out", "latency", "status", "prompt")
-
-
 class InteractionsView(DataTable):
     """The interactions of one session, with totals in the border title.
 
@@ -43,6 +40,8 @@ class InteractionsView(DataTable):
 
     Component classes are DataTable's (`datatable--cursor`, `datatable--even-row`, ...).
     The last column (the start of the last user message) is cut at the pane's edge.
+    A narrow pane gets fewer columns (see ``render.INTERACTION_LAYOUTS``): the token
+    counts merge into one, then the time goes; the status always shows.
     """
 
     DEFAULT_CSS = """
@@ -122,7 +121,8 @@ class InteractionsView(DataTable):
         self._rows: dict[int, int] = {}  # JSONL line number -> row index
         self._totals = render.InteractionTotals()
         self.set_reactive(InteractionsView.follow, follow)
-        for label, key in zip(render.INTERACTION_COLUMNS, _COLUMN_KEYS, strict=True):
+        self._columns = render.WIDE_INTERACTION_COLUMNS
+        for key, label in self._columns:
             self.add_column(label, key=key)
         self.border_title = self._totals.title()
 
@@ -197,6 +197,12 @@ class InteractionsView(DataTable):
 
     # --- events -------------------------------------------------------------
 
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_columns()
+
+    def on_mount(self) -> None:
+        self._fit_columns()
+
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         if not (event.ctrl or event.shift) and self.max_scroll_y > 0:
             self.follow = False
@@ -230,7 +236,7 @@ class InteractionsView(DataTable):
         added = 0
         for interaction in interactions:
             self._totals.add(interaction)
-            cells = render.interaction_cells(interaction)
+            cells = render.interaction_cells(interaction, self._columns)
             row = self._rows.get(interaction.line_number)
             if row is None:
                 self._rows[interaction.line_number] = len(self._interactions)
@@ -239,10 +245,33 @@ class InteractionsView(DataTable):
                 added += 1
             else:
                 self._interactions[row] = interaction
-                for key, cell in zip(_COLUMN_KEYS, cells, strict=True):
+                for (key, _), cell in zip(self._columns, cells, strict=True):
                     self.update_cell(str(interaction.line_number), key, cell)
         self.border_title = self._totals.title()
         return added
+
+    def _fit_columns(self) -> None:
+        """Show the columns that suit the pane's width (rows are rebuilt on a change)."""
+        width = self.scrollable_content_region.width
+        columns = render.interaction_columns(width) if width else self._columns
+        if columns == self._columns:
+            return
+        self._columns = columns
+        interactions, cursor = self._interactions, self.cursor_row
+        self.clear(columns=True)
+        for key, label in columns:
+            self.add_column(label, key=key)
+        self._interactions, self._rows = [], {}
+        for interaction in interactions:
+            self._rows[interaction.line_number] = len(self._interactions)
+            self._interactions.append(interaction)
+            cells = render.interaction_cells(interaction, columns)
+            self.add_row(*cells, key=str(interaction.line_number))
+        if self._interactions:
+            if self.follow:
+                self._go_to_end()
+            else:
+                self.move_cursor(row=min(cursor, len(self._interactions) - 1))
 
     def _go_to_end(self) -> None:
         if self._interactions:

@@ -87,7 +87,7 @@ class LogView(ScrollView, can_focus=True):
     | Class | Description |
     | :- | :- |
     | `log-view--time` | The time column. |
-    | `log-view--date` | The date, shown when a line is not on the reference day. |
+    | `log-view--date` | The date column, shown when the lines span more than one day. |
     | `log-view--level-debug` | DEBUG. |
     | `log-view--level-info` | INFO. |
     | `log-view--level-warning` | WARNING / WARN. |
@@ -112,7 +112,7 @@ class LogView(ScrollView, can_focus=True):
         color: $foreground;
         overflow: auto auto;
         & > .log-view--time { color: $text-muted; }
-        & > .log-view--date { color: $text-muted; text-style: italic; }
+        & > .log-view--date { color: $text-muted; }
         & > .log-view--level-debug { color: $text-muted; }
         & > .log-view--level-info { color: $text-primary; }
         & > .log-view--level-warning { color: $warning; text-style: bold; }
@@ -206,6 +206,8 @@ class LogView(ScrollView, can_focus=True):
         self._given_day = reference_day
         self._reference_day = reference_day
         self._pages = LinePages()
+        #: First and last day of the lines read so far (the date column).
+        self._days: tuple[date, date] | None = None
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
         self._log_styles: LogStyles | None = None
         self._wrap_layout = WrapLayout(self._rows_of)
@@ -254,6 +256,7 @@ class LogView(ScrollView, can_focus=True):
         self._given_day = reference_day
         self._reference_day = reference_day
         self._forget_lines()
+        self._days = None
         self.set_reactive(LogView.new_lines, 0)
         self._update_badge()
         self.set_reactive(LogView.cursor_line, max(0, self._line_count - 1) if follow else 0)
@@ -264,6 +267,7 @@ class LogView(ScrollView, can_focus=True):
         if follow:
             self._go_to_end()
         self._want(self.cursor_line)
+        self._want_ends()
         self._start_loads()
         self._announce_cursor(force=True)
         if changed:
@@ -433,6 +437,7 @@ class LogView(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self._want(self.cursor_line)
+        self._want_ends()
         self._start_loads()
         self._announce_cursor()
 
@@ -565,7 +570,10 @@ class LogView(ScrollView, can_focus=True):
         return self._log_styles
 
     def _columns(self, width: int) -> LogColumns:
-        return LogColumns.for_width(width, session_tags=self._session_tags)
+        days = self._days or (None, None)
+        return LogColumns.for_width(
+            width, session_tags=self._session_tags, date=render.date_width(*days)
+        )
 
     # --- geometry -----------------------------------------------------------
 
@@ -682,6 +690,12 @@ class LogView(ScrollView, can_focus=True):
         if self._line_count:
             self._pages.want(line_number, self._line_count)
 
+    def _want_ends(self) -> None:
+        """Read the first and the last page too: the days they span decide the date column."""
+        if self._line_count:
+            self._pages.want(0, self._line_count, neighbours=False)
+            self._pages.want(self._line_count - 1, self._line_count, neighbours=False)
+
     def _schedule_loads(self) -> None:
         """Start loads after the current paint (render_line must not start workers)."""
         if not self._loads_scheduled:
@@ -707,6 +721,14 @@ class LogView(ScrollView, can_focus=True):
                 lines, error = [], f"{type(exc).__name__}: {exc}"
             self.app.call_from_thread(self._page_arrived, request, lines, error)
 
+    def _see_day(self, day: date) -> None:
+        if self._reference_day is None:
+            self._reference_day = day
+        if self._days is None:
+            self._days = (day, day)
+        elif not self._days[0] <= day <= self._days[1]:
+            self._days = (min(self._days[0], day), max(self._days[1], day))
+
     def _page_arrived(self, request: PageRequest, lines: list[LogLine], error: str | None) -> None:
         kept = (
             self._pages.fail(request, error) if error is not None
@@ -717,8 +739,8 @@ class LogView(ScrollView, can_focus=True):
         for line in lines:
             if line.head is not None:
                 self._longest_message = max(self._longest_message, len(line.head.message))
-                if self._reference_day is None and line.head.timestamp is not None:
-                    self._reference_day = line.head.timestamp.date()
+                if line.head.timestamp is not None:
+                    self._see_day(line.head.timestamp.date())
             else:
                 self._longest_continuation = max(self._longest_continuation, len(line.raw))
         self._longest_message = min(self._longest_message, render.MAX_MESSAGE_CHARS + 20)

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
-from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import OptionList
@@ -22,7 +21,7 @@ ALL_LINES_ID = "\x00all-lines"
 class SessionOption(Option):
     """An option that carries its session (None for "All lines")."""
 
-    def __init__(self, summary: SessionSummary | None, prompt: Text) -> None:
+    def __init__(self, summary: SessionSummary | None, prompt: render.FittedRows) -> None:
         super().__init__(prompt, id=summary.id if summary else ALL_LINES_ID)
         self.summary = summary
 
@@ -81,7 +80,7 @@ class SessionList(OptionList):
         self._summaries: list[SessionSummary] = []
         self._all_lines_count: int | None = None
         self._selected: str | None = ALL_LINES_ID
-        self.add_option(SessionOption(None, render.all_lines_prompt()))
+        self.add_option(SessionOption(None, render.all_lines_rows()))
         self.set_reactive(OptionList.highlighted, 0)
         self.border_title = self._title()
 
@@ -124,11 +123,11 @@ class SessionList(OptionList):
         self._summaries = list(summaries)
         if all_lines_count != self._all_lines_count:
             self._all_lines_count = all_lines_count
-            self.replace_option_prompt(ALL_LINES_ID, render.all_lines_prompt(all_lines_count))
+            self.replace_option_prompt(ALL_LINES_ID, render.all_lines_rows(all_lines_count))
         if new_ids == old_ids:
             for summary in summaries:
                 if redate or previous.get(summary.id) != summary:
-                    prompt = render.session_prompt(summary, newest_day=newest_day)
+                    prompt = render.session_rows(summary, newest_day=newest_day)
                     self.replace_option_prompt(summary.id, prompt)
         else:
             self._rebuild(newest_day, old_ids)
@@ -170,9 +169,9 @@ class SessionList(OptionList):
         selected = self._highlighted_id()
         old_index = self.highlighted or 0
         screen_row = self._row_of(old_index) - self.scroll_offset.y
-        options = [SessionOption(None, render.all_lines_prompt(self._all_lines_count))]
+        options = [SessionOption(None, render.all_lines_rows(self._all_lines_count))]
         options += [
-            SessionOption(summary, render.session_prompt(summary, newest_day=newest_day))
+            SessionOption(summary, render.session_rows(summary, newest_day=newest_day))
             for summary in self._summaries
         ]
         self.set_options(options)  # highlight None: no message
