@@ -3,7 +3,9 @@
     python bench/gen_logs.py --size 1G --sessions 2000 --out bench/data/1g
     python bench/core.py bench/data/1g/app.log [--workers N] [--samples 9]
 
-Prints: `grep -c '^\\['` time in the same run, full index time and the ratio, first
+Prints: `grep -c '^\\['` time in the same run (min of three runs before the index and
+three after, as other processes share the cores), full index time, its ratio to grep
+and its CPU time (index process plus worker processes) per MiB, first
 page of random sessions before the index (idle and while the build runs) and after
 it (median / max), tail_lines time, and peak RSS. Each measurement that needs a
 fresh process runs in a child (``--child``) so its peak RSS is its own.
@@ -32,6 +34,12 @@ def rss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and its finished children."""
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def pick_sessions(path: Path, count: int, seed: int) -> list[str]:
     """Session ids of the generated log, from its JSONL directory (no index needed)."""
     names = sorted(p.stem[len("session_"):] for p in (path.parent / "llm_interactions").glob("session_*.jsonl"))
@@ -57,11 +65,13 @@ def child(args: argparse.Namespace) -> None:
         out["tail_before_ms"] = (index.tail_lines(100) and (time.perf_counter() - t0) * 1000)
         out["before_idle_ms"], out["before_idle_short"] = timed_pages(index, sids)
         out["rss_before_build"] = rss_mib()
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         index.start()
         out["during_build_ms"], _ = timed_pages(index, sids[:3])
         index.wait()
         out["index_s"] = time.perf_counter() - t0
+        out["index_cpu_s"] = cpu_seconds() - cpu0
         out["lines"] = index.line_count
         t0 = time.perf_counter()
         stats = index.session_stats()
@@ -99,20 +109,25 @@ def main() -> int:
     path = Path(args.log)
     size = path.stat().st_size
     subprocess.run(["cat", str(path)], stdout=subprocess.DEVNULL, check=False)  # warm the page cache
-    grep_s = min(grep_time(path) for _ in range(3))
+    grep_before = min(grep_time(path) for _ in range(3))
     cmd = [sys.executable, __file__, str(path), "--child", "--samples", str(args.samples), "--seed", str(args.seed)]
     if args.workers is not None:
         cmd += ["--workers", str(args.workers)]
     result = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    grep_after = min(grep_time(path) for _ in range(3))
+    grep_s = min(grep_before, grep_after)
 
     def med_max(values: list[float]) -> str:
         return f"median {statistics.median(values):7.1f} ms   max {max(values):7.1f} ms"
 
     print(f"log                     {path}  ({size / (1 << 20):.0f} MiB, {result['lines']:,} lines, "
           f"{result['sessions']} sessions)")
-    print(f"grep -c '^\\['           {grep_s:7.2f} s")
+    mib = size / (1 << 20)
+    print(f"grep -c '^\\['           {grep_s:7.2f} s   (min of 3 before: {grep_before:.2f} s, 3 after: {grep_after:.2f} s)")
     print(f"full index              {result['index_s']:7.2f} s   ratio to grep {result['index_s'] / grep_s:5.1f}x"
-          f"   ({size / (1 << 20) / result['index_s']:.0f} MiB/s)")
+          f"   ({mib / result['index_s']:.0f} MiB/s, {result['index_s'] * 1000 / mib:.2f} ms/MiB wall)")
+    print(f"index CPU (all procs)   {result['index_cpu_s']:7.2f} s   {result['index_cpu_s'] * 1000 / mib:.2f} ms/MiB"
+          f"   (self + worker processes, user + system)")
     print(f"session_stats()         {result['stats_s'] * 1000:7.1f} ms")
     print(f"first page before index {med_max(result['before_idle_ms'])}   "
           f"(idle, {args.samples} sessions, {result['before_idle_short']} short)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from datetime import datetime
 
@@ -130,6 +131,100 @@ def _summary(scan: applog.BlockScan) -> tuple:
 ])
 def test_scan_block_matches_naive(data: bytes) -> None:
     assert _summary(scan_block(data)) == _summary(scan_block_naive(data))
+
+
+# Level names in every place the fast path must tell apart from the level field:
+# each block is read by the fast path (``others`` >= 0) and must agree with the naive
+# reading, counts and first records included.
+LEVEL_CASES = [
+    b"[a] - 2025-11-05 14:30:52,123 - m - WARN - ERROR - two names, the first is the level\n",
+    b"[a] - 2025-11-05 14:30:52,123 - m - INFO - x - ERROR - y: in the message\n",
+    b"[a] - 2025-11-05 14:30:52,123 - my - WARNING app - ERROR - a name with ' - '\n",
+    b"[a] - 2025-11-05 14:30:52,123 - my - app - WARNING - lazy name\n",
+    b"[a] - 2025-11-05 14:30:52 - m - CRITICAL - no fraction\n",
+    b"[a] - 2025-11-05 14:30:52.123456 - m - FATAL - six digits\n",
+    b"[a] - 2025-11-05 14:30:52,1234567 - m - ERROR - seven digits: no level field\n",
+    b"[a] - 2025-11-05 14:30:52,123 - ERROR - no logger name: no level field\n",
+    b"[a] - 2025-11-05 14:30:52,123 -  - ERROR - empty logger name\n",
+    b"[a] - 2025-11-05 14:30:52,123 - m - WARNINGS - not a warning\n",
+    b"[a] - 2025-11-05 14:30:52,123 - m - error - lower case: a continuation? no, no level\n",
+    b"[a] - 2025-11-05 14:30:52,123 - WARN - ERROR - a logger named WARN\n",
+    b"[x - ERROR - y] - 2025-11-05 14:30:52,123 - m - INFO - a level name in the id\n",
+    b"[b] - INFO - simple - ERROR - in the message\n",
+    b"[b] - ERROR - simple error\n",
+    b"  File x - ERROR - in a continuation line\n",
+    b"[note] - 2025 - WARNING - not a timestamp: continuation\n",
+    b"[c] - 2025-11-05 14:30:52,123 - m - ERROR - crlf\r\n",
+    b'text {"timestamp": "x", "session_id": "j"} inside a line\n',
+    b"[\xff] - 2025-11-05 14:30:52,123 - m - WARNING - invalid utf-8 id\n",
+    b"[\xfe] - 2025-11-05 14:30:52,123 - m - ERROR - another id decoding to the same\n",
+]
+
+
+@pytest.mark.parametrize("case", range(len(LEVEL_CASES)))
+def test_scan_block_levels_fast_path(case: int) -> None:
+    data = b"[z] - INFO - opening\n" + LEVEL_CASES[case] + b"[z] - INFO - after\n" + LEVEL_CASES[case]
+    fast, naive = scan_block(data), scan_block_naive(data)
+    assert fast.others >= 0  # read by the fast path
+    assert _summary(fast) == _summary(naive)
+    assert fast.first == naive.first
+
+
+def test_scan_block_all_level_cases_together() -> None:
+    data = b"".join(LEVEL_CASES) * 3
+    fast, naive = scan_block(data), scan_block_naive(data)
+    assert fast.others >= 0
+    assert _summary(fast) == _summary(naive)
+    assert fast.first == naive.first
+
+
+@pytest.mark.parametrize("data", [
+    b'[a] - INFO - x\n{"timestamp": "t", "session_id": "j", "level": "ERROR"}\n',
+    b'{"timestamp": "t", "session_id": "j", "level": "ERROR"}\n[a] - INFO - x\n',
+    b"[a] - INFO - x\n[id over\n[b] - INFO - the first key runs over a newline\n",
+    b"[id over\n[b] - INFO - on the first line\n",
+])
+def test_scan_block_slow_path(data: bytes) -> None:
+    """JSON records and keys the fast path cannot read: the block is read line by line."""
+    fast = scan_block(data)
+    assert fast.others == -1  # the naive reading
+    assert _summary(fast) == _summary(scan_block_naive(data))
+
+
+def test_scan_segment_first_and_last_records(tmp_path) -> None:
+    """Firsts and lasts per segment, with sessions that pause for whole blocks."""
+    lines = []
+    for i in range(400):
+        lines.append(b"[a] - 2025-11-05 14:30:%02d,000 - m - INFO - %d\n" % (i % 60, i))
+        if i % 7 == 0:
+            lines.append(b"  cont of a\n")
+        if 100 <= i < 300 and i % 3 == 0:
+            lines.append(b"[b] - WARNING - b %d\n" % i)
+        if i in (5, 390):
+            lines.append(b"[c] - 2025-11-05 14:31:00,000 - m - ERROR - c %d\n" % i)
+    data = b"".join(lines)
+    path = tmp_path / "seg.log"
+    path.write_bytes(data)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        scans = applog.scan_segment(fd, 0, len(data), 512)
+    finally:
+        os.close(fd)
+    firsts: dict[str, int] = {}
+    lasts: dict[str, int] = {}
+    for scan in scans:
+        for sid, off in scan.first.items():
+            firsts.setdefault(sid, scan.start + off)
+        for sid, off in scan.last.items():
+            lasts[sid] = scan.start + off
+    want_first: dict[str, int] = {}
+    want_last: dict[str, int] = {}
+    for off, content, _e in applog.iter_lines(data):
+        head = parse_head(content)
+        if head is not None:
+            want_first.setdefault(head.session_id, off)
+            want_last[head.session_id] = off
+    assert firsts == want_first and lasts == want_last
 
 
 def test_scan_block_counts() -> None:

@@ -6,6 +6,7 @@ import importlib.util
 import os
 import sys
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -262,3 +263,56 @@ def test_merge_by_time(tmp_path: Path) -> None:
         merged = list(merge_by_time([ia.session_lines("s", 0, 10), ib.session_lines("s", 0, 10)]))
         assert [(l.source, l.raw[-2:]) for l in merged] == [
             ("api", b"a1"), ("api", b"ce"), ("worker", b"b1"), ("api", b"a2")]
+
+
+def test_parallel_build_with_many_segments(generated: Path) -> None:
+    """More segments than are in flight: the first is scanned in the build thread while
+    the workers start, the others by the workers, all merged in order."""
+    naive = Naive([generated])
+    with LogIndex([generated], "app", block_size=BLOCK, segment_size=BLOCK * 4, workers=2) as index:
+        reports: list[IndexProgress] = []
+        index.add_listener(reports.append)
+        assert index.build()
+        check(index, naive, sample=3)
+        stats = index.session_stats()
+        for sid, st in naive.stats.items():
+            assert stats[sid].last_ts == st[5], sid
+        assert reports[-1].complete
+
+
+def test_cancel_parallel_build(generated: Path) -> None:
+    with LogIndex([generated], "app", block_size=BLOCK, segment_size=BLOCK, workers=2) as index:
+        seen: list[IndexProgress] = []
+        index.add_listener(seen.append)
+        index.start()
+        while not seen and index.wait(0.01) is False:
+            pass  # until the first segment is in
+        started = time.monotonic()
+        index.cancel()
+        assert time.monotonic() - started < 5  # workers stop without finishing the queue
+        index.reset()
+        index.build()
+        check(index, Naive([generated]), sample=2)
+
+
+def test_last_record_times_match_naive(generated: Path) -> None:
+    naive = Naive([generated])
+    with LogIndex([generated], "app", block_size=BLOCK, segment_size=BLOCK * 3, workers=0) as index:
+        index.build()
+        stats = index.session_stats()
+        for sid, st in naive.stats.items():
+            assert stats[sid].last_ts == st[5], sid  # the time of the session's last record
+
+
+def test_live_position(tmp_path: Path) -> None:
+    old, live = tmp_path / "app.log.1", tmp_path / "app.log"
+    old.write_bytes(b"[a] - INFO - old\n")
+    live.write_bytes(b"[a] - INFO - one\n[b] - INFO - torn")
+    with LogIndex([old, live], "app", workers=0) as index:
+        assert index.live_position() == (17, os.stat(live).st_ino)
+        with open(live, "ab") as fh:
+            fh.write(b" line\n")
+        index.build()
+        assert index.live_position() == (17, os.stat(live).st_ino)  # the size seen at open
+        index.extend()
+        assert index.live_position() == (os.path.getsize(live), os.stat(live).st_ino)

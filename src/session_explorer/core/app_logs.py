@@ -9,7 +9,6 @@ files (the index reads the old generation from its rotated name).
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -160,5 +159,4 @@ class AppLogSource:
 
 def _live_position(index: LogIndex) -> tuple[int, int]:
     """Where the index stops in the live (last) file, and that file's inode."""
-    last = len(index.paths) - 1
-    return index._indexable_end(last), os.fstat(index._fds[last]).st_ino  # noqa: SLF001
+    return index.live_position()

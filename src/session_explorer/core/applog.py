@@ -209,20 +209,34 @@ def attribute_lines(data: bytes, carry: str = IN_PROGRESS) -> Iterator[tuple[int
 # ---------------------------------------------------------------------------
 # Block scanning: the same rule applied to ~1 MiB of lines at C speed.
 #
-# Per block the scanner creates about one small object per *record* (a regex
-# findall of the id), none per continuation line in the common case, and a few per
-# warning/error. Everything else is bytes.count / bytes.find over the block.
+# Per block the scanner makes one regex pass that yields a small key per line, one
+# Counter over those keys, and one regex pass for warning/error level names (a few
+# hundred hits per MiB, each verified against the exact rule). Nothing else runs
+# per line in Python; continuation lines are attributed per run.
 # ---------------------------------------------------------------------------
 
-#: One findall key per bracket record after a newline: b"id] - " (detailed) or
-#: b"id] - LEVEL - " (simple). ``[^\]]*`` may run over a newline; such keys are
-#: detected and the block is then read line by line.
-_KEY = rb"\[([^\]]*\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb")))"
-_ALL_RE = re.compile(rb"\n(?:" + _KEY + rb")?")
-_FIRST_KEY_RE = re.compile(rb"\[([^\]\n]*\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb")))")
+#: A line's key: b"[id] - " (detailed record), b"[id] - LEVEL - " (simple record) or
+#: the JSON prefix. ``[^\]]*`` may run over a newline; such keys are detected and the
+#: block is then read line by line.
+_KEY = rb"\[[^\]]*\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb"))|" + re.escape(JSON_PREFIX)
+#: One findall item per newline: the key of the line after it, b"" for any other line.
+_LINE_KEY_RE = re.compile(rb"\n(" + _KEY + rb")?")
+_FIRST_KEY_RE = re.compile(_KEY)
 _NOT_BRACKET_RE = re.compile(rb"\n(?!\[)")
 _NOT_RECORD_RE = re.compile(rb"\n(?!" + BRACKET_HEAD + rb")")
-_LEVEL_NEEDLES = (b"WARN", b"ERROR", b"CRITICAL", b"FATAL")
+#: "- LEVEL" for the warning and error level names, wherever they are (the search
+#: starts at "-", rarer than " "); the trailing " - " is a lookahead so that
+#: "- WARN - ERROR - " yields both candidates.
+_LEVEL_HIT_RE = re.compile(
+    rb"- (?:" + b"|".join(re.escape(n.encode()) for n in sorted(WARNING_LEVELS | ERROR_LEVELS, key=len,
+                                                                     reverse=True)) + rb")(?= - )"
+)
+#: A detailed record line up to its level (group 1: id, group 2: level), the exact
+#: rule of :func:`parse_head` (fraction taken greedily, name lazily) in one pattern.
+_DETAILED_LEVEL_RE = re.compile(
+    rb"\[([^\]\n]*)\] - " + _TS + rb"(?>(?:[,.]\d{1,6})?) - [^\n]*? - (" + _LEVEL + rb") - "
+)
+_WARN_ERR = {n.encode(): (n in WARNING_LEVELS, n in ERROR_LEVELS) for n in WARNING_LEVELS | ERROR_LEVELS}
 
 
 @dataclass(slots=True)
@@ -260,12 +274,6 @@ class BlockScan:
     others: int = 0  # lines that are not bracket records
     start: int = 0
     end: int = 0
-
-
-def _key_parts(key: bytes) -> tuple[str, str]:
-    i = key.index(b"]")
-    level = key[i + 4:-3]
-    return decode_id(key[:i]), level.decode("ascii") if level else ""
 
 
 def other_line_starts(data: bytes, expected: int | None = None) -> tuple[list[int], bool]:
@@ -321,41 +329,43 @@ def walk_others(data: bytes, others: list[int]) -> Iterator[tuple[int, str | Non
 def scan_block(data: bytes, seen: set[str] | None = None) -> BlockScan:
     """Summarise a block of whole lines (``data`` ends with a newline).
 
-    One findall yields a key per line, in order: the record's ``id] - [LEVEL - ]``
-    or ``b""`` for a line that is not a bracket record. Continuation lines are then
-    attributed by walking the (few) runs of empty keys. ``first`` is filled for the
-    sessions not in ``seen`` (which is updated); :func:`scan_segment` finds the last
-    records. Blocks holding JSON records, or ids the fast path cannot read, are read
-    line by line.
+    One findall yields a key per line, in order (see ``_LINE_KEY_RE``); a Counter of
+    the keys gives each session's records (and the levels of simple records);
+    continuation lines are attributed by walking the runs of empty keys; warnings
+    and errors of detailed records come from :func:`_count_detailed_levels`.
+    ``first`` is filled for the sessions not in ``seen`` (which is updated);
+    :func:`scan_segment` finds the last records. Blocks holding JSON records, or ids
+    the fast path cannot read, are read line by line.
     """
-    if JSON_PREFIX in data:
-        return _with_firsts(scan_block_naive(data), seen)
-    keys = _ALL_RE.findall(data)
-    first_m = _FIRST_KEY_RE.match(data)
+    keys = _LINE_KEY_RE.findall(data)
     keys[-1:] = []  # the match at the final newline opens no line
-    keys.insert(0, first_m.group(1) if first_m else b"")
+    first_m = _FIRST_KEY_RE.match(data)
+    keys.insert(0, first_m.group() if first_m else b"")
     counter = Counter(keys)
-    if any(b"\n" in key for key in counter):
-        return _with_firsts(scan_block_naive(data), seen)
     n_other = counter.pop(b"", 0)
     counts: dict[str, SessionCounts] = {}
-    sid_of: dict[bytes, str] = {}
+    sid_of: dict[bytes, str] = {}  # key -> session
+    raw_sid: dict[bytes, str] = {}  # raw id -> session
     for key, n in counter.items():
-        sid, level = _key_parts(key)
+        if key[0] != 0x5B or b"\n" in key:  # a JSON record, or an id over a newline
+            return _with_firsts(scan_block_naive(data), seen)
+        close = key.index(b"]")
+        raw = key[1:close]
+        sid = raw_sid.get(raw) or raw_sid.setdefault(raw, decode_id(raw))
         sid_of[key] = sid
         c = counts.get(sid) or counts.setdefault(sid, SessionCounts())
         c.lines += n
         c.records += n
-        if level:
-            c.add_level(level, n)
+        if len(key) > close + 4:  # simple: "] - LEVEL - "
+            c.add_level(key[close + 4:-3].decode("ascii"), n)
     scan = BlockScan(len(keys), 0, counts, {}, {}, None, others=n_other)
     if n_other:
         _attribute_runs(keys, sid_of, scan)
     last_key = keys[-1]
     if last_key:
         scan.tail_owner = sid_of[last_key]
-    _count_detailed_levels(data, counts)
-    _record_firsts(data, scan, seen)
+    _count_detailed_levels(data, counts, raw_sid)
+    _record_firsts(data, scan, seen, raw_sid)
     return scan
 
 
@@ -389,43 +399,46 @@ def _with_firsts(scan: BlockScan, seen: set[str] | None) -> BlockScan:
     return scan
 
 
-def _count_detailed_levels(data: bytes, counts: dict[str, SessionCounts]) -> None:
-    """Warnings and errors of detailed records: find the level names, verify each hit."""
-    for needle in _LEVEL_NEEDLES:
-        i = data.find(needle)
-        while i >= 0:
-            if i >= 3 and data[i - 3:i] == b" - ":
-                start = data.rfind(b"\n", 0, i) + 1
-                level = detailed_level_in(data, start, i)
-                if level is not None:
-                    sid = decode_id(data[start + 1:data.index(b"]", start)])
-                    counts[sid].add_level(level)
-            i = data.find(needle, i + 1)
-
-
-def detailed_level_in(data: bytes, start: int, pos: int) -> str | None:
-    """The level of the detailed record line at ``start`` if its level field is at ``pos``."""
-    m = _BRACKET_RE.match(data, start)
-    if m is None or m.group(2) is not None:
-        return None
-    ts = _DETAILED_RE.match(data, m.end())
-    end = data.find(b"\n", pos)
-    rest = _LOGGER_LEVEL_RE.match(data, ts.end(), end if end >= 0 else len(data)) if ts else None
-    if rest is None or rest.start(2) != pos:
-        return None
-    return rest.group(2).decode("ascii")
-
-
-def _record_firsts(data: bytes, scan: BlockScan, seen: set[str] | None) -> None:
-    """The first bracket record of each session not seen before."""
-    for sid, c in scan.counts.items():
-        if not c.records or (seen is not None and sid in seen):
+def _count_detailed_levels(data: bytes, counts: dict[str, SessionCounts],
+                           raw_sid: dict[bytes, str]) -> None:
+    """Warnings and errors of detailed records: one pass for the level names, each hit
+    kept only when it is its line's level field by the exact rule."""
+    match, rfind = _DETAILED_LEVEL_RE.match, data.rfind
+    for pos in [hit.start() for hit in _LEVEL_HIT_RE.finditer(data)]:
+        m = match(data, rfind(b"\n", 0, pos) + 1)
+        if m is None or m.start(2) != pos + 2:
             continue
-        if seen is not None:
-            seen.add(sid)
-        first, _ = record_positions(data, sid, want_last=False)
-        if first >= 0 and (sid not in scan.first or first < scan.first[sid]):
-            scan.first[sid] = first
+        raw, level = m.group(1, 2)
+        warn, err = _WARN_ERR[level]
+        c = counts[raw_sid.get(raw) or decode_id(raw)]
+        c.warnings += warn
+        c.errors += err
+
+
+def _record_firsts(data: bytes, scan: BlockScan, seen: set[str] | None,
+                   raw_sid: dict[bytes, str]) -> None:
+    """The first bracket record of each session not seen before (several raw ids may
+    decode to one session when they hold invalid UTF-8)."""
+    wanted = set(scan.counts) if seen is None else set(scan.counts) - seen
+    if seen is not None:
+        seen.update(wanted)
+    for raw, sid in raw_sid.items():
+        if sid in wanted:
+            first = _first_record(data, raw)
+            if first >= 0 and (sid not in scan.first or first < scan.first[sid]):
+                scan.first[sid] = first
+
+
+def _first_record(data: bytes, raw: bytes) -> int:
+    """Start of the first bracket record with the raw id ``raw``, or -1."""
+    m = _BRACKET_RE.match(data)
+    if m is not None and m.group(1) == raw:
+        return 0
+    needle = b"\n[" + raw + b"]"
+    i = data.find(needle)
+    while i >= 0 and not _BRACKET_RE.match(data, i + 1):
+        i = data.find(needle, i + 1)
+    return i + 1 if i >= 0 else -1
 
 
 def record_lasts(data: bytes, sids: list[str], scan: BlockScan) -> None:
@@ -445,21 +458,18 @@ def record_positions(data: bytes, sid: str, want_last: bool) -> tuple[int, int]:
     """Start of the first and (with ``want_last``) last bracket record of ``sid``."""
     if "\ufffd" in sid:
         return _record_positions_naive(data, sid)
-    needle = b"\n[" + sid.encode("utf-8") + b"] - "
-    if want_last:
-        j = data.rfind(needle)
-        while j >= 0 and not _BRACKET_RE.match(data, j + 1):
-            j = data.rfind(needle, 0, j + len(needle) - 1)
-        if j >= 0:
-            return -2, j + 1
-        first = 0 if data[:1] == b"[" and head_session(data, 0) == sid else -1
+    raw = sid.encode("utf-8")
+    if not want_last:
+        first = _first_record(data, raw)
         return first, first
-    if data[:1] == b"[" and head_session(data, 0) == sid:
-        return 0, 0
-    i = data.find(needle)
-    while i >= 0 and not _BRACKET_RE.match(data, i + 1):
-        i = data.find(needle, i + 1)
-    return (i + 1, i + 1) if i >= 0 else (-1, -1)
+    needle = b"\n[" + raw + b"]"
+    j = data.rfind(needle)
+    while j >= 0 and not _BRACKET_RE.match(data, j + 1):
+        j = data.rfind(needle, 0, j + len(needle) - 1)
+    if j >= 0:
+        return -2, j + 1
+    first = 0 if data[:1] == b"[" and head_session(data, 0) == sid else -1
+    return first, first
 
 
 def scan_block_naive(data: bytes) -> BlockScan:
@@ -563,11 +573,13 @@ def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockSc
     """BlockScans of ``fd[start:end]`` (whole lines; a last line without newline counts).
 
     Each session's first and last record in the segment are located: the first while
-    scanning, the last afterwards in the block where the session was last seen.
+    scanning, the last in the block that ends a run of blocks holding its records,
+    while that block is still in memory (a later run overrides an earlier one).
     """
     scans: list[BlockScan] = []
     seen: set[str] = set()
-    last_block: dict[str, int] = {}
+    active: list[str] = []  # sessions with records in the previous block
+    prev = b""
     pos = start
     while pos < end:
         data = read_block(fd, pos, end, block_size)
@@ -578,17 +590,15 @@ def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockSc
         scan = scan_block(data, seen)
         scan.start, scan.end = pos, min(pos + len(data), end)
         pos = scan.end
-        for sid, c in scan.counts.items():
-            if c.records:
-                last_block[sid] = len(scans)
+        now = [sid for sid, c in scan.counts.items() if c.records]
+        if active:
+            ended = set(active).difference(now)
+            if ended:
+                record_lasts(prev, list(ended), scans[-1])
         scans.append(scan)
-    by_block: dict[int, list[str]] = {}
-    for sid, bi in last_block.items():
-        by_block.setdefault(bi, []).append(sid)
-    for bi, sids in by_block.items():
-        scan = scans[bi]
-        data = os.pread(fd, scan.end - scan.start, scan.start)
-        record_lasts(data if data.endswith(b"\n") else data + b"\n", sids, scan)
+        active, prev = now, data
+    if active:
+        record_lasts(prev, active, scans[-1])
     return scans
 
 

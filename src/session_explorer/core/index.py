@@ -23,9 +23,10 @@ import re
 import threading
 import time
 from array import array
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,6 +39,8 @@ BLOCK_SIZE = 1 << 20
 SEGMENT_SIZE = 16 << 20
 #: Below this many bytes the build stays in one thread (worker start-up costs more).
 PARALLEL_MIN_BYTES = 96 << 20
+#: Segments queued per worker process.
+IN_FLIGHT = 2
 PUBLISH_EVERY = 0.1  # seconds between progress reports
 
 
@@ -237,6 +240,17 @@ class LogIndex:
     def line_count(self) -> int:
         return self._line_count
 
+    def live_position(self) -> tuple[int, int]:
+        """(Byte offset where indexing stops in the last file, that file's inode).
+
+        The offset is the end of the last complete line when following; a follower
+        starts there so that nothing is read twice or lost.
+        """
+        if not self._fds:
+            return 0, 0
+        last = len(self._fds) - 1
+        return self._indexable_end(last), os.fstat(self._fds[last]).st_ino
+
     def sessions(self) -> list[str]:
         with self._lock:
             return list(self._acc)
@@ -340,21 +354,44 @@ class LogIndex:
             yield seg, applog.scan_segment(self._fds[file_idx], start, end, self.block_size)
 
     def _run_parallel(self, plan, workers, cancel) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
+        """Segments scanned by worker processes, yielded in order.
+
+        Workers are spawned (safe in a threaded process); while they start, this
+        thread scans the first segment itself. ``IN_FLIGHT`` segments per worker are
+        queued at a time: enough to keep every worker busy, few enough to stop soon.
+        """
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures: list[Future] = [
-                pool.submit(applog.scan_range, str(self.paths[f]), s, e, self.block_size)
-                for f, s, e in plan
-            ]
-            try:
-                for seg, fut in zip(plan, futures):
-                    while not fut.done():
-                        if cancel.wait(0.02):
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pending: deque[tuple[tuple[int, int, int], Future]] = deque()
+        queue = iter(plan[1:])
+
+        def submit_next() -> None:
+            seg = next(queue, None)
+            if seg is not None:
+                f, s, e = seg
+                pending.append((seg, pool.submit(applog.scan_range, str(self.paths[f]), s, e, self.block_size)))
+
+        try:
+            for _ in range(workers * IN_FLIGHT):
+                submit_next()
+            if plan:
+                f, s, e = plan[0]
+                yield plan[0], applog.scan_segment(self._fds[f], s, e, self.block_size)
+            while pending:
+                seg, fut = pending.popleft()
+                while True:
+                    try:
+                        scans = fut.result(timeout=0.05)
+                        break
+                    except FutureTimeout:
+                        if cancel.is_set():
                             return
-                    yield seg, fut.result()
-            finally:
-                for fut in futures:
-                    fut.cancel()
+                submit_next()
+                yield seg, scans
+        finally:
+            for _seg, fut in pending:
+                fut.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def _add_scan(self, file_idx: int, scan: BlockScan) -> None:
         """Append one block (under the lock)."""
