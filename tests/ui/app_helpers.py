@@ -19,13 +19,29 @@ OLD_MTIME = 1_700_000_000
 
 
 async def settle(app: ExplorerApp, pilot: Pilot, rounds: int = 3, timeout: float = 10.0) -> None:
-    """Let workers finish and their messages land (each round: no worker running)."""
+    """Let the catalog finish reading, then workers finish and their messages land.
+
+    Without a tail thread (``poll_interval=None``) the catalog's background reading
+    reaches the screen through a poll: one is made once the catalog has settled.
+    """
     deadline = time.monotonic() + timeout
+    while not app.catalog.settled:
+        assert time.monotonic() < deadline, "the catalog did not settle"
+        await pilot.pause(0.01)
+    if app.poll_interval is None and not getattr(app, "_settled_once", False):
+        app._settled_once = True  # type: ignore[attr-defined]
+        app.poll_once()
     for _ in range(rounds):
         await pilot.pause()
         while any(w.is_running for w in app.workers):
             assert time.monotonic() < deadline, "workers did not finish"
             await pilot.pause(0.01)
+        while app._refresh_timer is not None:  # a throttled session-list refresh
+            assert time.monotonic() < deadline, "the session list was never refreshed"
+            await pilot.pause(0.02)
+    # Widgets finish some layout when idle (a DataTable sizes its columns then).
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)
     await pilot.pause()
 
 

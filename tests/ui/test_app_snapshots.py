@@ -19,6 +19,11 @@ def shot(snap_compare, app, size=(140, 40), press=(), before=None) -> bool:  # t
         for key in press:
             await pilot.press(key)
             await settle(app, pilot)
+        # Repaint everything once more, scrollbars included, before the shot.
+        app.screen.refresh(layout=True)
+        for widget in app.screen.walk_children():
+            widget.refresh()
+        await settle(app, pilot)
 
     return snap_compare(app, terminal_size=size, run_before=run_before)
 

@@ -196,6 +196,11 @@ class Catalog:
             complete = complete and source.index.complete
         return IndexProgress(done, total, complete)
 
+    @property
+    def settled(self) -> bool:
+        """Opened, every interaction file summarised and every app log indexed."""
+        return self._opened and self.files.scanned and self.progress().complete
+
     def total_lines(self) -> int:
         return sum(s.index.line_count for s in self.sources if s.index is not None)
 

@@ -195,7 +195,9 @@ class ExplorerApp(App[None]):
         self.sessions_pane.select_session(target)
         if target == self.sessions_pane.selected_session_id:
             self.show_session(target)
-        self.set_focus(self.log_pane if target is None else self.sessions_pane)
+        # The sessions pane, or the log when there is only "All lines" to show.
+        only_log = target is None and self.catalog.total_lines() > 0
+        self.set_focus(self.log_pane if only_log else self.sessions_pane)
 
     def _initial_target(self) -> str | None:
         query = self.initial_session or "latest"

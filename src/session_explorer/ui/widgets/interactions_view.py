@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -140,7 +141,10 @@ class InteractionsView(DataTable):
 
     def set_interactions(self, interactions: Iterable[Interaction]) -> None:
         """Show another session's interactions (cursor on the last when following)."""
-        self.clear()
+        # Columns are made anew too, so that their widths fit this session's rows.
+        self.clear(columns=True)
+        for key, label in self._columns:
+            self.add_column(label, key=key)
         self._interactions = []
         self._rows = {}
         self._totals = render.InteractionTotals()
@@ -242,13 +246,21 @@ class InteractionsView(DataTable):
                 self._rows[interaction.line_number] = len(self._interactions)
                 self._interactions.append(interaction)
                 self.add_row(*cells, key=str(interaction.line_number))
+                self._widen_columns(cells)
                 added += 1
             else:
                 self._interactions[row] = interaction
                 for (key, _), cell in zip(self._columns, cells, strict=True):
-                    self.update_cell(str(interaction.line_number), key, cell)
+                    self.update_cell(str(interaction.line_number), key, cell, update_width=True)
         self.border_title = self._totals.title()
         return added
+
+    def _widen_columns(self, cells: tuple[Text, ...]) -> None:
+        """Size the columns for a new row now, not when the table is next idle, so
+        that the table never shows cut cells in between (nor in a screenshot)."""
+        for column, cell in zip(self.columns.values(), cells, strict=False):
+            if column.auto_width and cell.cell_len > column.content_width:
+                column.content_width = cell.cell_len
 
     def _fit_columns(self) -> None:
         """Show the columns that suit the pane's width (rows are rebuilt on a change)."""
@@ -267,6 +279,7 @@ class InteractionsView(DataTable):
             self._interactions.append(interaction)
             cells = render.interaction_cells(interaction, columns)
             self.add_row(*cells, key=str(interaction.line_number))
+            self._widen_columns(cells)
         if self._interactions:
             if self.follow:
                 self._go_to_end()

@@ -110,7 +110,8 @@ class LogView(ScrollView, can_focus=True):
     LogView {
         background: $surface;
         color: $foreground;
-        overflow: auto auto;
+        overflow-x: hidden;
+        overflow-y: auto;
         & > .log-view--time { color: $text-muted; }
         & > .log-view--date { color: $text-muted; }
         & > .log-view--level-debug { color: $text-muted; }
@@ -462,6 +463,16 @@ class LogView(ScrollView, can_focus=True):
     def _stay_at_end(self) -> None:
         if self.follow:
             self._go_to_end()
+
+    def watch_show_vertical_scrollbar(self, shown: bool) -> None:
+        # A scrollbar made after the view has scrolled starts at position 0: give it
+        # the view's position, or its thumb is drawn at the top while following.
+        if shown:
+            self.call_after_refresh(self._sync_vertical_scrollbar)
+
+    def _sync_vertical_scrollbar(self) -> None:
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.position = self.scroll_y
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         if not (event.ctrl or event.shift) and self.max_scroll_y > 0:
