@@ -4,4 +4,6 @@ import sys
 
 from session_explorer.cli import main
 
-sys.exit(main())
+# The guard matters: the index starts worker processes, which import this module.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -151,6 +151,7 @@ def check_directory(path: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    _allow_index_workers()
     try:
         if args and args[0] in COMMANDS:
             return _run_command(args[0], args[1:])
@@ -197,6 +198,18 @@ def _run_explorer(args: argparse.Namespace) -> int:
     from session_explorer.ui.launch import run_explorer
 
     return run_explorer(args)
+
+
+def _allow_index_workers() -> None:
+    """Big logs are indexed by worker processes when run as the command (whose
+    ``__main__`` is guarded); the core alone never starts processes unasked."""
+    main_module = sys.modules.get("__main__")
+    guarded = getattr(getattr(main_module, "__spec__", None), "name", "") == "session_explorer.__main__"
+    script = Path(getattr(main_module, "__file__", "") or "").name
+    if guarded or script in ("session-explorer", "session-explorer.exe"):
+        from session_explorer.core.index import allow_worker_processes
+
+        allow_worker_processes()
 
 
 def _silence_stdout() -> None:

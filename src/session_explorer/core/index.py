@@ -26,6 +26,7 @@ from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +43,25 @@ PARALLEL_MIN_BYTES = 96 << 20
 #: Segments queued per worker process.
 IN_FLIGHT = 2
 PUBLISH_EVERY = 0.1  # seconds between progress reports
+
+
+_WORKERS_ALLOWED = False
+
+
+def allow_worker_processes(allowed: bool = True) -> None:
+    """Let big builds use worker processes (the ``session-explorer`` command does).
+
+    Off by default for library use: worker processes are spawned, and spawning
+    re-imports the program's ``__main__`` module, which must then be guarded by
+    ``if __name__ == "__main__":``. Pass ``workers=`` to :class:`LogIndex` to choose
+    explicitly.
+    """
+    global _WORKERS_ALLOWED
+    _WORKERS_ALLOWED = allowed
+
+
+def worker_processes_allowed() -> bool:
+    return _WORKERS_ALLOWED
 
 
 class IndexStale(Exception):
@@ -305,7 +325,7 @@ class LogIndex:
     def _worker_count(self) -> int:
         if self.workers is not None:
             return self.workers
-        if self._total < PARALLEL_MIN_BYTES:
+        if self._total < PARALLEL_MIN_BYTES or not worker_processes_allowed():
             return 0
         return min(2, os.cpu_count() or 1)
 
@@ -362,36 +382,58 @@ class LogIndex:
         """
         ctx = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-        pending: deque[tuple[tuple[int, int, int], Future]] = deque()
+        pending: deque[tuple[tuple[int, int, int], Future | None]] = deque()
         queue = iter(plan[1:])
+        broken = False  # workers could not start (e.g. no __main__ guard): scan here
+
+        def scan_here(seg: tuple[int, int, int]) -> list[BlockScan]:
+            f, s, e = seg
+            return applog.scan_segment(self._fds[f], s, e, self.block_size)
 
         def submit_next() -> None:
+            nonlocal broken
             seg = next(queue, None)
-            if seg is not None:
-                f, s, e = seg
-                pending.append((seg, pool.submit(applog.scan_range, str(self.paths[f]), s, e, self.block_size)))
+            if seg is None:
+                return
+            if broken:
+                pending.append((seg, None))
+                return
+            f, s, e = seg
+            try:
+                fut = pool.submit(applog.scan_range, str(self.paths[f]), s, e, self.block_size)
+            except (RuntimeError, OSError, BrokenProcessPool):
+                broken = True
+                fut = None
+            pending.append((seg, fut))
 
         try:
             for _ in range(workers * IN_FLIGHT):
                 submit_next()
             if plan:
-                f, s, e = plan[0]
-                yield plan[0], applog.scan_segment(self._fds[f], s, e, self.block_size)
+                yield plan[0], scan_here(plan[0])
             while pending:
                 seg, fut = pending.popleft()
-                while True:
+                scans = None
+                while fut is not None and scans is None:
                     try:
                         scans = fut.result(timeout=0.05)
-                        break
                     except FutureTimeout:
                         if cancel.is_set():
                             return
+                    except (RuntimeError, OSError, BrokenProcessPool):
+                        broken = True
+                        fut = None
+                if scans is None:
+                    if cancel.is_set():
+                        return
+                    scans = scan_here(seg)
                 submit_next()
                 yield seg, scans
         finally:
             for _seg, fut in pending:
-                fut.cancel()
-            pool.shutdown(wait=True, cancel_futures=True)
+                if fut is not None:
+                    fut.cancel()
+            pool.shutdown(wait=not broken, cancel_futures=True)
 
     def _add_scan(self, file_idx: int, scan: BlockScan) -> None:
         """Append one block (under the lock)."""

@@ -101,8 +101,12 @@ class JsonlSummary:
                 self.first_user_text = _first_user_text(interaction)
 
     def add_new(self, reader: JsonlReader) -> None:
-        """Add the lines ``reader`` completed since its previous call (streamed, not kept)."""
-        found = reader.iter_new()
+        """Add the lines ``reader`` completed since its previous call (streamed, not kept).
+
+        Only the first line's conversation is read (for ``first_user_text``): the
+        counts need the model, usage, time and error of each line, not its messages.
+        """
+        found = reader.iter_new(light=True)
         first = next(found, None)  # the reader checks for a restart on its first step
         if reader.last_reset is not None:
             self.reset()

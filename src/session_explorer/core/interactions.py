@@ -67,13 +67,14 @@ class JsonlReader:
         """Return the interactions of the lines completed since the last call."""
         return list(self.iter_new())
 
-    def iter_new(self) -> Iterator[Interaction]:
+    def iter_new(self, *, light: bool = False) -> Iterator[Interaction]:
         """Yield the interactions of the lines completed since the last call, one by one.
 
         What :meth:`read_new` does, without holding them all: for summarising a
         big file in constant memory. ``offset`` and ``line_number`` advance as each
         line is taken; stopping early leaves the rest for the next call.
         ``pending_bytes`` is set when the iteration reaches the end of the file.
+        ``light`` skips the conversation of every line but the first (summaries).
         """
         self.last_reset = None
         try:
@@ -86,7 +87,7 @@ class JsonlReader:
         with handle:
             self._check_identity(handle)
             handle.seek(self.offset)
-            yield from self._read_lines(handle)
+            yield from self._read_lines(handle, light)
 
     def read_pending(self) -> Interaction | None:
         """Parse the held-back last line (no newline yet) without consuming it.
@@ -122,7 +123,7 @@ class JsonlReader:
         else:
             self.truncations += 1
 
-    def _read_lines(self, handle: BinaryIO) -> Iterator[Interaction]:
+    def _read_lines(self, handle: BinaryIO, light: bool = False) -> Iterator[Interaction]:
         pending = bytearray()
         while chunk := handle.read(CHUNK_SIZE):
             search_from = len(pending)
@@ -134,7 +135,10 @@ class JsonlReader:
                 self.line_number += 1
                 offset = self.offset
                 self.offset += len(raw) + 1
-                interaction = parse_line(raw, line_number=self.line_number, offset=offset)
+                interaction = parse_line(
+                    raw, line_number=self.line_number, offset=offset,
+                    light=light and self.line_number > 1,
+                )
                 if interaction is not None:
                     yield interaction
             del pending[:start]
@@ -170,7 +174,7 @@ def read_interactions(
     return found
 
 
-def parse_line(raw: bytes, *, line_number: int, offset: int) -> Interaction | None:
+def parse_line(raw: bytes, *, line_number: int, offset: int, light: bool = False) -> Interaction | None:
     """One JSONL line (without its ``\\n``) -> Interaction; None for a blank line.
 
     The bytes are decoded as UTF-8 with invalid bytes replaced; a trailing ``\\r``
@@ -191,7 +195,7 @@ def parse_line(raw: bytes, *, line_number: int, offset: int) -> Interaction | No
     if not isinstance(value, dict):
         problem = f"not a JSON object (a JSON {_json_kind(value)})"
         return _malformed(text, line_number, offset, problem, raw=value)
-    return normalise(value, line_number=line_number, offset=offset, raw_text=text)
+    return normalise(value, line_number=line_number, offset=offset, raw_text=text, light=light)
 
 
 def _malformed(text: str, line_number: int, offset: int, problem: str, raw: Any = None) -> Interaction:

@@ -74,15 +74,6 @@ class SessionFile:
             return None
         return (status.st_size, status.st_mtime_ns)
 
-    def note_mtime(self) -> None:
-        """Count the file's modification time as its last change (first scan)."""
-        try:
-            age = time.time() - os.stat(self.path).st_mtime
-        except OSError:
-            return
-        if age < GROWING_SECONDS:
-            self.changed_at = time.monotonic() - max(age, 0.0)
-
     def refresh(self, *, force: bool = False) -> FileChange | None:
         """Read what was appended since the last look; None when nothing changed."""
         signature = self.signature()
@@ -90,13 +81,11 @@ class SessionFile:
             return None
         first_look = self._signature is None and not self.scanned
         self._signature = signature
-        new = self._reader.read_new()
+        offset = self._reader.offset
+        self._summary.add_new(self._reader)  # streamed: interactions are not kept here
         reset = self._reader.last_reset is not None
-        if reset:
-            self._summary.reset()  # the reader started over: ``new`` is the whole file
-        self._summary.add(new)
         self.scanned = True
-        if not new and not reset:
+        if not reset and self._reader.offset == offset:
             return None
         if not first_look:
             self.changed_at = time.monotonic()
@@ -173,7 +162,6 @@ class SessionFiles:
                 continue
             with self._lock:
                 file.refresh(force=True)
-                file.note_mtime()
             if deadline is not None and time.monotonic() > deadline:
                 return self.scanned
         return True

@@ -66,14 +66,17 @@ _RESPONSE_PARSERS: dict[str, ResponseParser] = {
 }
 
 
-def normalise(obj: dict[str, Any], *, line_number: int, offset: int, raw_text: str) -> Interaction:
+def normalise(
+    obj: dict[str, Any], *, line_number: int, offset: int, raw_text: str, light: bool = False
+) -> Interaction:
     """One JSON object of the interactions file -> :class:`Interaction`.
 
     Never raises: should anything in the payload defeat the normaliser, the line
-    is kept as shape "unknown" with ``raw`` holding the object.
+    is kept as shape "unknown" with ``raw`` holding the object. ``light`` leaves
+    out the conversation (messages and output), for summaries.
     """
     try:
-        return _normalise(obj, line_number, offset, raw_text)
+        return _normalise(obj, line_number, offset, raw_text, light)
     except Exception:  # noqa: BLE001 - a normaliser bug must not lose the line
         return Interaction(
             number=line_number,
@@ -85,13 +88,20 @@ def normalise(obj: dict[str, Any], *, line_number: int, offset: int, raw_text: s
         )
 
 
-def _normalise(obj: dict[str, Any], line_number: int, offset: int, raw_text: str) -> Interaction:
+def _normalise(
+    obj: dict[str, Any], line_number: int, offset: int, raw_text: str, light: bool = False
+) -> Interaction:
     request = first_present(obj, "input", "request")
     response = assemble_stream(first_present(obj, "output", "response"))
     out_shape = response_shape(response)
     in_shape = request_shape(request, hint=out_shape)
-    messages = _REQUEST_PARSERS[in_shape](request) if in_shape else []
-    output_text, output_calls = _RESPONSE_PARSERS[out_shape](response) if out_shape else ("", ())
+    if light:
+        # For summaries: counts, model, usage, time and error; no conversation.
+        messages: list[Message] = []
+        output_text, output_calls = "", ()
+    else:
+        messages = _REQUEST_PARSERS[in_shape](request) if in_shape else []
+        output_text, output_calls = _RESPONSE_PARSERS[out_shape](response) if out_shape else ("", ())
     return Interaction(
         number=number_of(obj, line_number),
         line_number=line_number,
