@@ -381,7 +381,13 @@ class LogIndex:
         queued at a time: enough to keep every worker busy, few enough to stop soon.
         """
         ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        except (OSError, ValueError, RuntimeError):
+            # No worker processes here (e.g. stderr is not a real file for the
+            # process tracker): the build thread does the work.
+            yield from self._run_inline(plan, cancel)
+            return
         pending: deque[tuple[tuple[int, int, int], Future | None]] = deque()
         queue = iter(plan[1:])
         broken = False  # workers could not start (e.g. no __main__ guard): scan here
@@ -401,7 +407,7 @@ class LogIndex:
             f, s, e = seg
             try:
                 fut = pool.submit(applog.scan_range, str(self.paths[f]), s, e, self.block_size)
-            except (RuntimeError, OSError, BrokenProcessPool):
+            except (RuntimeError, OSError, ValueError, BrokenProcessPool):
                 broken = True
                 fut = None
             pending.append((seg, fut))
@@ -420,7 +426,7 @@ class LogIndex:
                     except FutureTimeout:
                         if cancel.is_set():
                             return
-                    except (RuntimeError, OSError, BrokenProcessPool):
+                    except (RuntimeError, OSError, ValueError, BrokenProcessPool):
                         broken = True
                         fut = None
                 if scans is None:

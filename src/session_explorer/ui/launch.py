@@ -18,6 +18,7 @@ def run_explorer(args: argparse.Namespace) -> int:
         layout = discover(args.directory, args.app_log, args.interactions)
     except LayoutError as error:
         raise CliError(f"{PROG}: {error}") from None
+    _prepare_index_workers(layout.app_logs)
     app = make_app(
         layout,
         session=args.session,
@@ -26,6 +27,28 @@ def run_explorer(args: argparse.Namespace) -> int:
     )
     app.run()
     return app.return_code or 0
+
+
+def _prepare_index_workers(app_logs: tuple[Path, ...]) -> None:
+    """Start multiprocessing's resource tracker before the terminal is taken over.
+
+    Big logs are indexed by worker processes; the tracker they need is started
+    with the process's stderr, which the running app has replaced.
+    """
+    from session_explorer.core.index import PARALLEL_MIN_BYTES, worker_processes_allowed
+
+    if not worker_processes_allowed():
+        return
+    total = 0
+    for path in app_logs:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    if total >= PARALLEL_MIN_BYTES:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
 
 
 def run_demo_explorer(args: argparse.Namespace) -> int:
