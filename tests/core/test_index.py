@@ -316,3 +316,24 @@ def test_live_position(tmp_path: Path) -> None:
         assert index.live_position() == (17, os.stat(live).st_ino)  # the size seen at open
         index.extend()
         assert index.live_position() == (os.path.getsize(live), os.stat(live).st_ino)
+
+
+def test_a_live_session_stays_exact_while_it_grows(tmp_path) -> None:
+    """Appends rescan the small last block; the session's cached offsets follow."""
+    from tests.hostile import rec
+    from tests.reference import naive_sessions
+
+    log = tmp_path / "app.log"
+    log.write_bytes(b"".join(rec(f"s{i % 3}", i % 60, "INFO", f"line {i}") for i in range(400)))
+    with LogIndex([log], "app.log", block_size=4096, workers=0) as index:
+        index.build()
+        for round_ in range(6):
+            for sid in ("s0", "s1"):
+                count = index.session_line_count(sid)
+                lines = index.session_lines(sid, 0, count)
+                expected = naive_sessions([log])[sid].lines
+                assert [ln.raw + ln.ending for ln in lines] == expected, (round_, sid)
+            with open(log, "ab") as fh:
+                for k in range(7):
+                    fh.write(rec("s0" if k % 2 else "s1", k, "WARNING", f"append {round_}.{k}"))
+            assert index.extend() == 7

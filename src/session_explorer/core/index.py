@@ -221,6 +221,7 @@ class LogIndex:
         self._total = sum(self._indexable_end(i) for i in range(len(sizes)))
         self._complete = False
         self._cursors: OrderedDict[str, _Cursor] = OrderedDict()
+        self._rewinds: dict[str, tuple[int, int]] = {}  # see _rewind_cursor
         self._starts_cache: OrderedDict[int, array] = OrderedDict()
         self._ts_cache: dict[int, datetime | None] = {}
         self._new_sessions: list[str] = []
@@ -527,7 +528,7 @@ class LogIndex:
         scan = block.scan
         assert scan is not None
         self._block_lines.pop()
-        self._block_offsets.pop()
+        block_start = self._block_offsets.pop()
         index = len(self._blocks)
         if scan.lead:
             self._acc[block.carry_in].counts.lines -= scan.lead
@@ -541,7 +542,7 @@ class LogIndex:
             blocks = self._session_blocks[sid]
             if blocks and blocks[-1] == index:
                 blocks.pop()
-            self._cursors.pop(sid, None)
+                self._rewind_cursor(sid, len(blocks), block_start)
         self._starts_cache.pop(index, None)
         self._line_count -= block.lines
         self._carry = block.carry_in
@@ -785,6 +786,25 @@ class LogIndex:
             return SessionPage([], True)
         return SessionPage(self._scan_ahead(sid, start, stop), False)
 
+    def _rewind_cursor(self, sid: str, kept_blocks: int, block_start: int) -> None:
+        """Note (under the index lock) that a session's cursor must forget what it took
+        from a dropped last block; :meth:`_advance` applies it under the cursor lock,
+        so the rest of its offsets stay and a live session is not re-read."""
+        earlier = self._rewinds.get(sid)
+        if earlier is None or earlier[0] > kept_blocks:
+            self._rewinds[sid] = (kept_blocks, block_start)
+
+    def _apply_rewind(self, sid: str, cursor: _Cursor) -> None:
+        with self._lock:
+            rewind = self._rewinds.pop(sid, None)
+        if rewind is None or cursor.next_block <= rewind[0]:
+            return
+        kept_blocks, block_start = rewind
+        keep = bisect.bisect_left(cursor.offsets, block_start)
+        del cursor.offsets[keep:]
+        del cursor.heads[keep:]
+        cursor.next_block = kept_blocks
+
     def _advance(self, sid: str, need: int | None) -> _Cursor:
         """The session's cursor, advanced until it holds ``need`` lines (None: all)."""
         cursor = self._cursors.get(sid)
@@ -794,6 +814,7 @@ class LogIndex:
                 self._cursors.popitem(last=False)
         else:
             self._cursors.move_to_end(sid)
+            self._apply_rewind(sid, cursor)
         with self._lock:
             block_ids = list(self._session_blocks.get(sid, ()))
         while cursor.next_block < len(block_ids) and (need is None or len(cursor.offsets) < need):
