@@ -18,6 +18,16 @@ from session_explorer.ui import render
 ALL_LINES_ID = "\x00all-lines"
 
 
+def _shown(summary: SessionSummary) -> tuple[object, ...]:
+    """What a session's row shows (a change elsewhere, e.g. its line count, does not
+    need the row drawn again)."""
+    return (
+        summary.start, summary.interactions, summary.malformed, summary.warnings,
+        summary.errors, summary.models[:1], summary.growing, summary.in_app_log,
+        summary.interactions_file is not None,
+    )
+
+
 class SessionOption(Option):
     """An option that carries its session (None for "All lines")."""
 
@@ -121,12 +131,15 @@ class SessionList(OptionList):
         redate = newest_day != self._newest_day(self._summaries)
         previous = {summary.id: summary for summary in self._summaries}
         self._summaries = list(summaries)
+        # Replacing any prompt makes the OptionList measure every row again (costly
+        # with thousands of sessions): only rows whose text changes are replaced.
         if all_lines_count != self._all_lines_count:
             self._all_lines_count = all_lines_count
             self.replace_option_prompt(ALL_LINES_ID, render.all_lines_rows(all_lines_count))
         if new_ids == old_ids:
             for summary in summaries:
-                if redate or previous.get(summary.id) != summary:
+                old = previous.get(summary.id)
+                if redate or old is None or _shown(old) != _shown(summary):
                     prompt = render.session_rows(summary, newest_day=newest_day)
                     self.replace_option_prompt(summary.id, prompt)
         else:
