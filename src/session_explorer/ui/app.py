@@ -8,7 +8,11 @@ comes back as messages.
 
 from __future__ import annotations
 
+import threading
 import time
+from array import array
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -31,15 +35,22 @@ from session_explorer.core.catalog import (
     SessionNotFound,
     SessionsChanged,
 )
+from session_explorer.core.filters import LevelStep
 from session_explorer.core.layout import Layout
-from session_explorer.core.models import SessionSummary
+from session_explorer.core.models import Interaction, SessionSummary
+from session_explorer.core.search import Query, QueryError, compile_query, search
+from session_explorer.core.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import SessionCommands
 from session_explorer.ui.messages import CatalogChanged, CatalogOpened, SessionLoaded, WorkerFailed
+from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
 from session_explorer.ui.screens.detail import InteractionDetail
+from session_explorer.ui.screens.export import ExportScreen
 from session_explorer.ui.screens.help import HelpScreen
+from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.empty_state import EmptyState
 from session_explorer.ui.widgets.interactions_view import InteractionsView
 from session_explorer.ui.widgets.log_view import LogView
+from session_explorer.ui.widgets.search_bar import SearchBar
 from session_explorer.ui.widgets.session_list import SessionList
 from session_explorer.ui.widgets.status_bar import StatusBar
 
@@ -61,9 +72,19 @@ class ExplorerApp(App[None]):
     | [, ] | `app.previous_session`, `app.next_session` | Previous (newer) / next (older) session. |
     | z | `app.maximize` | Maximise the focused pane (again: restore). |
     | f, w | `app.follow`, `app.wrap` | Follow / wrap, from any pane. |
+    | / | `app.search` | Search the app log. |
+    | n, N | `app.next_match`, `app.previous_match` | Next / previous match (wrapping). |
+    | escape | `app.clear_search` | Clear the search. |
+    | l | `app.level` | Level filter of the app log: all, info+, warnings+, errors only. |
+    | e, E | `app.next_alert`, `app.previous_alert` | Next / previous warning or error (log line, or failed interaction). |
+    | t | `app.timeline` | Merged timeline: app-log lines and interactions in time order. |
+    | x | `app.export` | Export the session to a Markdown or JSON file. |
     | ? | `app.help` | Every key. |
-    | ctrl+p | | Command palette: go to a session, toggle follow or wrap... |
+    | ctrl+p | | Command palette: go to a session, filters, toggle follow or wrap... |
     | q | `app.quit` | Quit. |
+
+    Selecting an interaction marks the app-log lines logged while it ran; moving in
+    the app log selects the interaction the line under the cursor belongs to.
     """
 
     CSS_PATH = "app.tcss"
@@ -82,6 +103,15 @@ class ExplorerApp(App[None]):
         Binding("z", "maximize", "Maximise", id="app.maximize"),
         Binding("f", "toggle_follow", "Follow", show=False, id="app.follow"),
         Binding("w", "toggle_wrap", "Wrap", show=False, id="app.wrap"),
+        Binding("slash", "search", "Search", show=False, id="app.search"),
+        Binding("n", "step_match(1)", "Next match", show=False, id="app.next_match"),
+        Binding("N", "step_match(-1)", "Previous match", show=False, id="app.previous_match"),
+        Binding("escape", "clear_search", "Clear search", show=False, id="app.clear_search"),
+        Binding("l", "cycle_level", "Level filter", show=False, id="app.level"),
+        Binding("e", "jump_alert(1)", "Next warning/error", show=False, id="app.next_alert"),
+        Binding("E", "jump_alert(-1)", "Previous warning/error", show=False, id="app.previous_alert"),
+        Binding("t", "toggle_timeline", "Merged timeline", show=False, id="app.timeline"),
+        Binding("x", "export", "Export session", show=False, id="app.export"),
     ]
 
     def __init__(
@@ -105,6 +135,25 @@ class ExplorerApp(App[None]):
         self._reload_on_index = False
         self._last_refresh = 0.0
         self._refresh_timer: Timer | None = None
+        # What the log pane shows and what is known about it (see ui/reading.py).
+        self._base: LineSource = EMPTY_SOURCE
+        self._view = ReadingView(EMPTY_SOURCE)
+        self._log_filters = Filters()
+        self._timeline = False
+        self._facts: SessionFacts | None = None
+        self._facts_base: LineSource | None = None  # the source being read
+        self._facts_cancel = threading.Event()
+        self._facts_dirty = False
+        self._facts_waiting: list[Callable[[], None]] = []
+        self._facts_progress = ""
+        self._windows: list[Window | None] | None = None
+        self._marked: int | None = None  # the interaction whose lines are marked
+        # The search of the log pane.
+        self._query: Query | None = None
+        self._matches: array | None = None
+        self._match = 0
+        self._search_cancel = threading.Event()
+        self._searching = False
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -114,6 +163,7 @@ class ExplorerApp(App[None]):
                 yield LogView(id="log", follow=self.initial_follow)
                 yield InteractionsView(id="interactions", follow=self.initial_follow)
                 yield EmptyState(self.logs_layout, self.label, id="empty")
+        yield SearchBar(id="search")
         yield StatusBar(self.label, id="status")
         yield Footer()
 
@@ -134,13 +184,17 @@ class ExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.screen.set_class(self.size.width < NARROW_WIDTH, "-narrow")
-        self.log_pane.border_title = "App log"
+        self._update_log_title()
         self.status.follow = self.initial_follow
         self.open_catalog()
 
     @property
     def status(self) -> StatusBar:
         return self.query_one(StatusBar)
+
+    @property
+    def search_bar(self) -> SearchBar:
+        return self.query_one(SearchBar)
 
     # ---------------------------------------------------------------- workers
     @work(thread=True, exit_on_error=False, group="catalog")
@@ -220,6 +274,9 @@ class ExplorerApp(App[None]):
             elif isinstance(change, InteractionsAppended):
                 if change.session_id == self.current_session:
                     self.interactions_pane.add_interactions(change.interactions)
+                    self._windows = None
+                    if self._timeline:
+                        self._need_facts(self._apply_view)
             elif isinstance(change, (InteractionsReset, LogReset)):
                 if isinstance(change, LogReset) or change.session_id == self.current_session:
                     self.load_session(self.current_session, keep_position=True)
@@ -231,7 +288,7 @@ class ExplorerApp(App[None]):
             elif isinstance(change, Problem):
                 self.notify(change.message, severity="warning", timeout=8)
         if grew:
-            self.log_pane.source_grew()
+            self._source_grew()
         if sessions_changed:
             self.request_sessions_refresh()
 
@@ -244,7 +301,7 @@ class ExplorerApp(App[None]):
 
     def show_session(self, session_id: str | None) -> None:
         self.current_session = session_id
-        self.log_pane.border_title = "App log · all lines" if session_id is None else f"App log · {session_id}"
+        self._update_log_title()
         self._reload_on_index = not self.catalog.progress().complete
         self.load_session(session_id)
 
@@ -252,19 +309,104 @@ class ExplorerApp(App[None]):
         if message.session_id != self.current_session:
             return
         log = self.log_pane
+        self._base = message.source
+        self._forget_facts()
         if message.keep_position:
-            log.replace_source(message.source)
+            # The same session read again: filters stay (they apply once the facts
+            # are read again); meanwhile the cursor stays on its line.
+            line = None
+            if not self._view.is_plain and log.line_count:
+                line = self._view.line_before(log.cursor_line)
+            self._view = ReadingView(message.source)
+            log.replace_source(message.source, cursor_line=line)
         else:
+            self._log_filters = Filters()
+            self._timeline = False
+            self._marked = None
+            self._end_search()
+            self.search_bar.close()
+            log.set_marks(None)
+            self._view = ReadingView(message.source)
             log.set_source(message.source, follow=log.follow, session_tags=message.session_id is None)
         self.interactions_pane.set_interactions(message.interactions)
         self.interactions_pane.display = message.session_id is not None
         self._update_empty_state()
+        if message.session_id is not None or not self._view.is_plain or self._log_filters.active:
+            self._need_facts(self._apply_view if self._log_filters.active or self._timeline else None)
+        self._update_log_title()
 
     @on(InteractionsView.Opened)
     def _open_interaction(self, message: InteractionsView.Opened) -> None:
         interactions = list(self.interactions_pane.interactions)
         index = next((i for i, x in enumerate(interactions) if x is message.interaction), 0)
         self.push_screen(InteractionDetail(interactions, index))
+
+    @on(LogView.LineSelected)
+    def _log_line_selected(self, message: LogView.LineSelected) -> None:
+        index = self._view.interaction_at(message.line_number)
+        interactions = list(self.interactions_pane.interactions)
+        if index is not None and index < len(interactions):
+            self.push_screen(InteractionDetail(interactions, index))
+
+    @on(InteractionsView.Selected)
+    def _interaction_selected(self, message: InteractionsView.Selected) -> None:
+        index = self._interaction_index(message.interaction)
+        if index is None:
+            return
+        if self.focused is not self.interactions_pane and self._marked is None:
+            # Marks start with the user's own choice (moving in either pane), not
+            # with the selection a newly shown session starts with.
+            return
+        self._marked = index
+        reveal = self.focused is self.interactions_pane
+        self._need_facts(partial(self._show_marks, index, reveal))
+
+    @on(LogView.CursorMoved)
+    def _log_cursor_moved(self, message: LogView.CursorMoved) -> None:
+        if message.line is None or self.focused is not self.log_pane or self._facts is None:
+            return
+        index = self._view.interaction_at(message.line_number)
+        if index is None:
+            line = self._view.to_base(message.line_number)
+            times = self._facts.times
+            if line is None or times is None or line >= len(times):
+                return
+            index = interaction_at(effective_time(times, line), self._session_windows())
+        pane = self.interactions_pane
+        if index is None or index >= len(pane.interactions):
+            return
+        if index == pane.cursor_row:
+            if self._marked is None:
+                self._marked = index
+                self._show_marks(index, False)
+            return
+        self._marked = index
+        if index < len(pane.interactions) - 1:
+            pane.follow = False
+        pane.move_cursor(row=index)
+
+    @on(SearchBar.Submitted)
+    def _search_submitted(self, message: SearchBar.Submitted) -> None:
+        bar = self.search_bar
+        try:
+            query = compile_query(message.query)
+        except QueryError as error:
+            bar.set_status(str(error), error=True)
+            return
+        bar.set_status("searching…")
+        self._start_search(query, move=True)
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self) -> None:
+        if self._searching:
+            self._search_cancel.set()
+            self._searching = False
+            self.workers.cancel_group(self, "search")
+            self.search_bar.set_status("search cancelled")
+            return
+        self.search_bar.close()
+        self._end_search()
+        self.log_pane.focus()
 
     @on(InteractionDetail.Moved)
     def _detail_moved(self, message: InteractionDetail.Moved) -> None:
@@ -296,7 +438,9 @@ class ExplorerApp(App[None]):
         was_on_newest = pane.is_on_newest
         before = pane.summaries[0].id if pane.summaries else None
         summaries: list[SessionSummary] = self.catalog.sessions()
-        pane.update_sessions(summaries, all_lines_count=self.catalog.total_lines())
+        # No line count on "All lines": it changes with every appended line, and
+        # redrawing one row makes the list measure all of its rows again.
+        pane.update_sessions(summaries)
         newest = next((s.id for s in summaries if s.id != "in-progress"), None)
         if newest and newest != before and self._loaded_once and was_on_newest and self.log_pane.follow:
             # The developer re-ran the app: show the new run at once.
@@ -313,6 +457,349 @@ class ExplorerApp(App[None]):
         self.log_pane.display = not empty
         if empty:
             self.interactions_pane.display = False
+
+    # ------------------------------------------------------- facts and the view
+    def _forget_facts(self) -> None:
+        """The session's lines changed: what was read about them is dropped."""
+        self._facts_cancel.set()
+        self._facts_cancel = threading.Event()
+        self._facts = None
+        self._facts_base = None
+        self._facts_dirty = False
+        self._facts_waiting = []
+        self._facts_progress = ""
+        self._windows = None
+
+    def _need_facts(self, then: Callable[[], None] | None = None) -> None:
+        """Run ``then`` once the facts of the shown session are read (now if they are)."""
+        if self._facts is not None and self._facts_base is None:
+            if then is not None:
+                then()
+            return
+        if then is not None:
+            self._facts_waiting.append(then)
+        if self._facts_base is None:
+            self._facts_base = self._base
+            self.read_facts(self._base, self.current_session is not None, None, self._facts_cancel)
+
+    def _source_grew(self) -> None:
+        """New lines in the shown session: a plain view shows them at once, a
+        filtered one once they are read (and the facts follow them)."""
+        if self._view.is_plain:
+            self.log_pane.source_grew()
+        self._extend_facts()
+
+    def _extend_facts(self) -> None:
+        if self._facts_base is not None:  # being read: read the new lines after
+            self._facts_dirty = True
+            return
+        if self._facts is None:
+            return
+        facts, self._facts = self._facts, None
+        self._facts_base = self._base
+        self.read_facts(self._base, self.current_session is not None, facts, self._facts_cancel)
+
+    @work(thread=True, exit_on_error=False, group="facts")
+    def read_facts(
+        self,
+        base: LineSource,
+        with_times: bool,
+        facts: SessionFacts | None,
+        cancel: threading.Event,
+    ) -> None:
+        shown = [-1]
+
+        def progress(done: int, total: int) -> None:
+            percent = done * 100 // max(total, 1)
+            if percent != shown[0] and total > 100_000:
+                shown[0] = percent
+                self.call_from_thread(self._facts_read_progress, base, f"reading levels {percent}%")
+
+        try:
+            if facts is None:
+                facts = SessionFacts.read(base, with_times=with_times, cancel=cancel, progress=progress)
+            else:
+                facts.extend(base, cancel=cancel, progress=progress)
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.post_message(WorkerFailed("reading the session's levels", error))
+            return
+        if not cancel.is_set():
+            self.call_from_thread(self._facts_read, base, facts)
+
+    def _facts_read_progress(self, base: LineSource, text: str) -> None:
+        if base is self._base:
+            self._facts_progress = text
+            self._update_log_title()
+
+    def _facts_read(self, base: LineSource, facts: SessionFacts) -> None:
+        if base is not self._base:
+            return
+        self._facts = facts
+        self._facts_base = None
+        self._facts_progress = ""
+        self._windows = None
+        if self._facts_dirty:
+            self._facts_dirty = False
+            self._extend_facts()
+            return
+        waiting, self._facts_waiting = self._facts_waiting, []
+        for then in waiting:
+            then()
+        if not waiting:  # read for the first time, or again after new lines
+            if not self._view.is_plain:
+                self._apply_view()
+            elif self._marked is not None:
+                self._show_marks(self._marked, False)
+        self._update_log_title()
+
+    def _apply_view(self) -> None:
+        """Show the session through the current filters (and timeline), the cursor
+        staying on its line (or interaction)."""
+        log = self.log_pane
+        old = self._view
+        line = old.line_before(log.cursor_line) if log.line_count else None
+        interaction = old.interaction_at(log.cursor_line) if log.line_count else None
+        view = ReadingView.build(
+            self._base, self._facts, self._log_filters, timeline=self._timeline,
+            interactions=list(self.interactions_pane.interactions),
+            session_id=self.current_session or "",
+        )
+        self._view = view
+        target: int | None = None
+        if interaction is not None:
+            target = view.timeline_row(interaction)
+        if target is None and line is not None:
+            target = view.position_of(line)
+        if target is not None:
+            target = min(target, max(0, len(view.source) - 1))
+        log.replace_source(view.source, cursor_line=target)
+        if self._marked is not None:
+            self._show_marks(self._marked, False)
+        if self._query is not None:
+            self._start_search(self._query, move=False)
+        self._update_log_title()
+
+    def _update_log_title(self) -> None:
+        parts = ["App log", "all lines" if self.current_session is None else self.current_session]
+        if self._timeline:
+            parts.append("timeline")
+        if self._log_filters.active:
+            parts.append(self._log_filters.label())
+        if self._facts_progress:
+            parts.append(self._facts_progress)
+        if self._matches is not None:
+            count = len(self._matches)
+            parts.append(f"{self._match + 1}/{count} matches" if count else "no matches")
+        self.log_pane.border_title = " · ".join(parts)
+
+    # ------------------------------------------------------------- correlation
+    def _interaction_index(self, interaction: Interaction) -> int | None:
+        for index, candidate in enumerate(self.interactions_pane.interactions):
+            if candidate is interaction:
+                return index
+        return None
+
+    def _session_start(self) -> object:
+        for summary in self.sessions_pane.summaries:
+            if summary.id == self.current_session:
+                return summary.start
+        return None
+
+    def _session_windows(self) -> list[Window | None]:
+        if self._windows is None or len(self._windows) != len(self.interactions_pane.interactions):
+            self._windows = interaction_windows(
+                list(self.interactions_pane.interactions), self._session_start()  # type: ignore[arg-type]
+            )
+        return self._windows
+
+    def _show_marks(self, index: int, reveal: bool) -> None:
+        """Mark the lines logged while interaction ``index`` ran (and, in the
+        timeline, its row); ``reveal`` scrolls them into view."""
+        if self._facts is None or index != self._marked:
+            return
+        windows = self._session_windows()
+        if index >= len(windows):
+            return
+        lines = window_lines(self._facts, windows[index])
+        positions = self._view.positions(lines)
+        row = self._view.timeline_row(index)
+        if row is not None:
+            positions = {*positions, row}
+        self.log_pane.set_marks(positions)
+        if reveal and positions:
+            shown = list(positions) if not isinstance(positions, range) else positions
+            if len(shown):
+                self.log_pane.reveal(min(shown), max(shown))
+
+    # ------------------------------------------------------------------ search
+    def _start_search(self, query: Query, *, move: bool) -> None:
+        self._search_cancel.set()
+        self._search_cancel = threading.Event()
+        self._searching = True
+        self.run_search(self._view.source, query, move, self._search_cancel)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def run_search(self, source: LineSource, query: Query, move: bool, cancel: threading.Event) -> None:
+        def progress(done: int, total: int) -> None:
+            if not cancel.is_set() and total:
+                self.call_from_thread(self._search_progress, cancel, done * 100 // total)
+
+        try:
+            found = search(source, query, cancel=cancel, progress=progress)  # type: ignore[arg-type]
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.post_message(WorkerFailed("searching", error))
+            return
+        if not cancel.is_set():
+            self.call_from_thread(self._search_done, source, query, found, move, cancel)
+
+    def _search_progress(self, cancel: threading.Event, percent: int) -> None:
+        if not cancel.is_set():
+            self.search_bar.set_status(f"searching… {percent}%")
+
+    def _search_done(
+        self, source: LineSource, query: Query, found: array, move: bool, cancel: threading.Event
+    ) -> None:
+        if cancel.is_set() or source is not self._view.source:
+            return
+        self._searching = False
+        log = self.log_pane
+        bar = self.search_bar
+        if not found and move:
+            bar.set_status("no matches", error=True)
+            return
+        self._query = query
+        self._matches = found
+        if log.follow and move:
+            self._match = max(0, len(found) - 1)
+        else:
+            at = next((i for i, n in enumerate(found) if n >= log.cursor_line), None)
+            self._match = at if at is not None else 0
+        current = found[self._match] if found else None
+        log.set_highlight(query.spans, current)
+        if move and current is not None:
+            log.go_to_line(current)
+            bar.set_status(f"{len(found)} matches")
+            bar.close()
+            log.focus()
+        self._update_log_title()
+
+    def _end_search(self) -> None:
+        self._search_cancel.set()
+        self._searching = False
+        self._query = None
+        self._matches = None
+        self._match = 0
+        self.log_pane.set_highlight(None)
+        self._update_log_title()
+
+    # ------------------------------------------------------------ reading actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"search", "step_match", "clear_search", "cycle_level", "jump_alert",
+                      "toggle_timeline", "export"} and len(self.screen_stack) > 1:
+            return False
+        if action == "step_match":
+            return bool(self._matches)
+        if action == "clear_search":
+            return self._query is not None
+        if action == "toggle_timeline":
+            return self.current_session is not None
+        if action == "export":
+            return self.current_session is not None
+        return True
+
+    def action_search(self) -> None:
+        if not self.log_pane.display:
+            return
+        self.search_bar.set_status("")
+        self.search_bar.open("app log")
+
+    def action_step_match(self, step: int) -> None:
+        if not self._matches:
+            return
+        self._match = (self._match + step) % len(self._matches)
+        current = self._matches[self._match]
+        self.log_pane.go_to_line(current)
+        self.log_pane.set_highlight(self._query.spans if self._query else None, current)
+        self._update_log_title()
+
+    def action_clear_search(self) -> None:
+        self._end_search()
+
+    def set_level(self, level: LevelStep) -> None:
+        """Show the lines of ``level`` and above in the log pane."""
+        def apply() -> None:
+            self._log_filters.level = level
+            self._apply_view()
+        self._need_facts(apply)
+
+    def action_cycle_level(self) -> None:
+        self.set_level(self._log_filters.level.next())
+
+    def set_logger(self, name: str | None) -> None:
+        """Show the lines of logger ``name`` and its children (None: every logger)."""
+        def apply() -> None:
+            self._log_filters.loggers = None if name is None else logger_filter(name)
+            self._log_filters.logger_label = "(none)" if name == "" else (name or "")
+            self._apply_view()
+        self._need_facts(apply)
+
+    def clear_filters(self) -> None:
+        if self._log_filters.active:
+            self._log_filters = Filters()
+            self._need_facts(self._apply_view)
+
+    def action_filter_logger(self) -> None:
+        """A palette of the session's loggers (and their parents), by lines."""
+        def choose() -> None:
+            assert self._facts is not None
+            commands = [
+                (f"{name or '(no logger)'}", partial(self.set_logger, name), f"{count:,} lines")
+                for name, count in self._facts.logger_choices()
+            ]
+            self.search_commands(commands, placeholder="Filter by logger…")
+        self._need_facts(choose)
+
+    def action_jump_alert(self, step: int) -> None:
+        if self.focused is self.interactions_pane:
+            self._jump_failed_interaction(step)
+            return
+        self._need_facts(partial(self._jump_alert, step))
+
+    def _jump_alert(self, step: int) -> None:
+        log = self.log_pane
+        if self._facts is None or not log.line_count:
+            return
+        position = next_alert(self._facts, self._view, log.cursor_line, step)
+        if position is None:
+            self.notify(f"No {'later' if step > 0 else 'earlier'} warning or error", timeout=2)
+            return
+        log.go_to_line(position)
+
+    def _jump_failed_interaction(self, step: int) -> None:
+        pane = self.interactions_pane
+        interactions = pane.interactions
+        row = pane.cursor_row
+        rows = range(row + 1, len(interactions)) if step > 0 else range(row - 1, -1, -1)
+        for candidate in rows:
+            if interactions[candidate].status in ("error", "malformed"):
+                if candidate < len(interactions) - 1:
+                    pane.follow = False
+                pane.move_cursor(row=candidate)
+                return
+        self.notify(f"No {'later' if step > 0 else 'earlier'} failed interaction", timeout=2)
+
+    def action_toggle_timeline(self) -> None:
+        if self.current_session is None:
+            return
+
+        def apply() -> None:
+            self._timeline = not self._timeline
+            self._apply_view()
+        self._need_facts(apply)
+
+    def action_export(self) -> None:
+        if self.current_session is not None:
+            self.push_screen(ExportScreen(self.catalog, self.current_session))
 
     # ----------------------------------------------------------------- actions
     def action_focus_pane(self, name: str) -> None:

@@ -99,6 +99,7 @@ class LogStyles:
     control: Style = Style(dim=True, reverse=True)
     truncated: Style = Style(dim=True)
     placeholder: Style = Style(dim=True)
+    interaction: Style = Style(color="magenta", bold=True)
 
     def level(self, level: str | None) -> Style:
         """The style of a level name."""
@@ -217,7 +218,20 @@ def append_visible(text: Text, value: str, style: Style, control: Style) -> None
         text.append(piece, control if is_picture else style)
 
 
-def _append_message(text: Text, value: str, style: Style, styles: LogStyles) -> None:
+#: Finds the (start, end) spans to highlight in a rendered message (a search).
+Highlighter = Callable[[str], list[tuple[int, int]]]
+
+
+def _append_message(text: Text, value: str, style: Style, styles: LogStyles,
+                    highlight: Highlighter | None = None, match_style: Style | None = None) -> None:
+    start = len(text)
+    _append_message_text(text, value, style, styles)
+    if highlight is not None and match_style is not None:
+        for begin, end in highlight(text.plain[start:]):
+            text.stylize(match_style, start + begin, start + end)
+
+
+def _append_message_text(text: Text, value: str, style: Style, styles: LogStyles) -> None:
     if len(value) > MAX_MESSAGE_CHARS:
         hidden = len(value) - MAX_MESSAGE_CHARS
         append_visible(text, value[:MAX_MESSAGE_CHARS], style, styles.control)
@@ -255,7 +269,8 @@ def _fit_cell(value: str, width: int) -> str:
 
 
 def _append_head(text: Text, head: RecordHead, columns: LogColumns, styles: LogStyles,
-                 reference_day: date | None) -> None:
+                 reference_day: date | None, highlight: Highlighter | None = None,
+                 match_style: Style | None = None) -> None:
     # Each column carries the space after it in its own style: no part of the row
     # starts with a blank (which some renderers of the snapshots drop).
     moment = head.timestamp
@@ -280,7 +295,7 @@ def _append_head(text: Text, head: RecordHead, columns: LogColumns, styles: LogS
     style = styles.message
     if level_class(level) == "error":
         style = style + Style(color=styles.level_error.color)
-    _append_message(text, head.message, style, styles)
+    _append_message(text, head.message, style, styles, highlight, match_style)
 
 
 def render_log_line(
@@ -289,22 +304,88 @@ def render_log_line(
     columns: LogColumns,
     styles: LogStyles = DEFAULT_LOG_STYLES,
     reference_day: date | None = None,
+    highlight: Highlighter | None = None,
+    match_style: Style | None = None,
 ) -> Text:
     """One app-log line in columns: [tag] time level logger message.
 
     A continuation line (traceback, multi-line message) is indented under its
     record's level column and styled after that record's level. Lines of the simple
     or JSON formats use the fields they have and leave the others blank.
+    ``highlight`` gives the spans of the message (as displayed) to draw in
+    ``match_style``: the matches of a search.
     """
     text = Text(no_wrap=True, end="")
     if line.head is not None:
         _append_tag(text, line.session_id, columns, styles)
-        _append_head(text, line.head, columns, styles, reference_day)
+        _append_head(text, line.head, columns, styles, reference_day, highlight, match_style)
         return text
     text.append(" " * columns.continuation_indent)
     error = level_class(line.level) == "error"
     style = styles.continuation_error if error else styles.continuation
-    _append_message(text, line.text, style, styles)
+    _append_message(text, line.text, style, styles, highlight, match_style)
+    return text
+
+
+#: Starts the one-line summary of an interaction in the merged timeline.
+INTERACTION_RULE = "──"
+
+
+def interaction_summary(interaction: Interaction) -> str:
+    """``#3 openai/gpt-4o-mini · 1.2k/701 tok · 6.3s · ok · "Plan my next…"``: an
+    interaction on one line of the merged timeline (searchable as it reads)."""
+    usage = interaction.usage
+    parts = [f"#{interaction.number} {_model_name(interaction, provider=True) or '-'}"]
+    if usage.input_tokens is not None or usage.output_tokens is not None:
+        parts.append(f"{format_tokens(usage.input_tokens)}/{format_tokens(usage.output_tokens)} tok")
+    if interaction.duration_ms is not None:
+        parts.append(format_latency(interaction.duration_ms))
+    parts.append(interaction.status)
+    prompt = " ".join(interaction.last_user_text.split())
+    if prompt:
+        parts.append(f'"{prompt[:60]}…"' if len(prompt) > 60 else f'"{prompt}"')
+    return " · ".join(parts)
+
+
+def render_interaction_row(
+    interaction: Interaction,
+    *,
+    columns: LogColumns,
+    styles: LogStyles = DEFAULT_LOG_STYLES,
+    reference_day: date | None = None,
+    highlight: Highlighter | None = None,
+    match_style: Style | None = None,
+) -> Text:
+    """An interaction as one row of the merged timeline: its time in the time column,
+    then ``── #3 model · tokens · latency · status · "prompt"`` from the level column,
+    in the interaction style (the status in its own colour)."""
+    text = Text(no_wrap=True, end="")
+    if columns.tag:
+        text.append(" " * (columns.tag + 1))
+    if columns.date:
+        moment = interaction.timestamp
+        day = ""
+        if moment is not None:
+            day = moment.strftime(SHORT_DATE_FORMAT if columns.date == SHORT_DATE_WIDTH else DATE_FORMAT)
+        text.append(day.ljust(columns.date) + " ", styles.date)
+    if interaction.timestamp is not None:
+        stamp = format_time(interaction.timestamp, None if columns.date else reference_day)
+        text.append(stamp[-columns.time:].ljust(columns.time) + " ", styles.time)
+    else:
+        text.append(" " * (columns.time + 1))
+    text.append(INTERACTION_RULE + " ", styles.interaction)
+    start = len(text)
+    append_visible(text, interaction_summary(interaction), styles.interaction, styles.control)
+    status = interaction.status
+    status_style = STATUS_STYLES.get(status)
+    if status_style is not None:
+        plain = text.plain
+        at = plain.find(f" · {status}", start)
+        if at >= 0:  # the blank after it goes with it (no part starts with a blank)
+            text.stylize(Style(color=status_style.color), at + 3, at + 4 + len(status))
+    if highlight is not None and match_style is not None:
+        for begin, end in highlight(text.plain[start:]):
+            text.stylize(match_style, start + begin, start + end)
     return text
 
 

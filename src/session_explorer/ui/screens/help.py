@@ -21,6 +21,7 @@ BUILT_IN = [
 
 KEY_NAMES = {
     "question_mark": "?",
+    "slash": "/",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
     "pagedown": "PgDn",

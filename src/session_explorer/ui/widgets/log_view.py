@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date
 from typing import ClassVar
 
@@ -43,6 +44,7 @@ _STYLE_CLASSES: dict[str, str] = {
     "control": "log-view--control",
     "truncated": "log-view--truncated-marker",
     "placeholder": "log-view--placeholder",
+    "interaction": "log-view--interaction",
 }
 
 HORIZONTAL_STEP = 8
@@ -83,6 +85,7 @@ class LogView(ScrollView, can_focus=True):
     | f | `log.follow` | Toggle follow. |
     | w | `log.wrap` | Toggle wrapping of long lines. |
     | left, right | `log.scroll_left`, `log.scroll_right` | Scroll sideways (not wrapping). |
+    | enter | `log.select` | Open the row under the cursor (`LineSelected`): an interaction of the merged timeline. |
 
     | Class | Description |
     | :- | :- |
@@ -101,7 +104,15 @@ class LogView(ScrollView, can_focus=True):
     | `log-view--control` | Control characters and escape sequences made visible. |
     | `log-view--truncated-marker` | The marker at the right edge of a cut line. |
     | `log-view--placeholder` | A line that is still being read. |
+    | `log-view--interaction` | An interaction's row in the merged timeline. |
+    | `log-view--match` | A search match. |
+    | `log-view--match-current` | The matches on the current match's line. |
+    | `log-view--marked` | A line logged while the selected interaction ran. |
     | `log-view--cursor` | The cursor row. |
+
+    Search matches (:meth:`set_highlight`) are drawn in the visible rows only, from
+    the query's spans on each message as displayed; marks (:meth:`set_marks`) tint
+    whole rows.
     """
 
     ALLOW_SELECT = False
@@ -127,12 +138,22 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--control { color: $text-muted; text-style: reverse; }
         & > .log-view--truncated-marker { color: $text-muted; text-style: bold; }
         & > .log-view--placeholder { color: $text-disabled; }
+        & > .log-view--interaction { color: $text-accent; text-style: bold; }
+        & > .log-view--match { background: $warning 35%; color: $foreground; }
+        & > .log-view--match-current { background: $warning; color: $background; text-style: bold; }
+        & > .log-view--marked { background: $success 15%; }
         & > .log-view--cursor { background: $block-hover-background; }
         &:focus > .log-view--cursor { background: $block-cursor-blurred-background; }
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {*_STYLE_CLASSES.values(), "log-view--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *_STYLE_CLASSES.values(),
+        "log-view--cursor",
+        "log-view--match",
+        "log-view--match-current",
+        "log-view--marked",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="log.cursor_down"),
@@ -145,6 +166,7 @@ class LogView(ScrollView, can_focus=True):
         Binding("w", "toggle_wrap", "Wrap", id="log.wrap"),
         Binding("left", "scroll_left", "Left", show=False, id="log.scroll_left"),
         Binding("right", "scroll_right", "Right", show=False, id="log.scroll_right"),
+        Binding("enter", "select_line", "Open", show=False, id="log.select"),
     ]
 
     follow: reactive[bool] = reactive(True, init=False)
@@ -175,6 +197,19 @@ class LogView(ScrollView, can_focus=True):
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, LogView.CursorMoved) and message.log_view is self.log_view
+
+    class LineSelected(Message):
+        """Enter on a row that has been read (``line``: a log line or an interaction row)."""
+
+        def __init__(self, log_view: LogView, line_number: int, line: object) -> None:
+            super().__init__()
+            self.log_view = log_view
+            self.line_number = line_number
+            self.line = line
+
+        @property
+        def control(self) -> LogView:
+            return self.log_view
 
     class FollowChanged(Message):
         """Follow was turned on or off."""
@@ -217,6 +252,9 @@ class LogView(ScrollView, can_focus=True):
         self._loads_scheduled = False
         self._version = 0
         self._announced: tuple[int, bool] | None = None
+        self._highlight: render.Highlighter | None = None
+        self._current_match: int | None = None
+        self._marks: Container[int] = ()
         self.set_reactive(LogView.follow, follow)
         if follow:
             self.set_reactive(LogView.cursor_line, max(0, self._line_count - 1))
@@ -301,7 +339,7 @@ class LogView(ScrollView, can_focus=True):
         self._start_loads()
         self.refresh()
 
-    def replace_source(self, source: LineSource) -> None:
+    def replace_source(self, source: LineSource, *, cursor_line: int | None = None) -> None:
         """Show the same session's lines read again (a new, usually longer, source).
 
         For a session re-read after the index completed, or after the log was
@@ -310,6 +348,9 @@ class LogView(ScrollView, can_focus=True):
         cursor line and the scroll position stay (clamped to the new length). Every
         cached page and row is dropped. The ``+N new`` badge is kept, unless the
         source shrank (then what it counted is gone, and it is reset).
+
+        ``cursor_line`` (not following) puts the cursor on that line of the new
+        source and scrolls it into view: a filter keeping the cursor on its line.
         """
         old_count = self._line_count
         scroll_x, scroll_y = self.scroll_offset
@@ -329,8 +370,9 @@ class LogView(ScrollView, can_focus=True):
             self._go_to_end()
         else:
             last = max(0, self._line_count - 1)
-            clamped = self.cursor_line > last
-            self.set_reactive(LogView.cursor_line, min(self.cursor_line, last))
+            target = self.cursor_line if cursor_line is None else cursor_line
+            clamped = target > last or cursor_line is not None
+            self.set_reactive(LogView.cursor_line, max(0, min(target, last)))
             self.scroll_to(
                 x=min(scroll_x, self.max_scroll_x),
                 y=min(scroll_y, self.max_scroll_y),
@@ -343,6 +385,47 @@ class LogView(ScrollView, can_focus=True):
             self._start_loads()
             self._announce_cursor()
         self.refresh()
+
+    def set_highlight(self, highlight: render.Highlighter | None, current: int | None = None) -> None:
+        """Draw search matches: ``highlight`` gives a message's match spans (None: no
+        search); the matches on line ``current`` are drawn as the current match."""
+        self._highlight = highlight
+        self._current_match = current
+        self._clear_strips()
+        self.refresh()
+
+    def set_marks(self, lines: Container[int] | None) -> None:
+        """Tint the rows of ``lines`` (positions in the source); None clears the marks."""
+        self._marks = lines if lines is not None else ()
+        self._clear_strips()
+        self.refresh()
+
+    @property
+    def marks(self) -> Container[int]:
+        return self._marks
+
+    def go_to_line(self, line_number: int) -> None:
+        """Put the cursor on ``line_number``; follow pauses unless it is the last line."""
+        if not self._line_count:
+            return
+        line_number = max(0, min(line_number, self._line_count - 1))
+        if line_number != self._line_count - 1:
+            self._pause_follow()
+        self.cursor_line = line_number
+
+    def reveal(self, first: int, last: int) -> None:
+        """Scroll lines ``first`` to ``last`` into view (as much as fits) without
+        moving the cursor; following pauses when the view has to move up."""
+        height = self.scrollable_content_region.height
+        if height <= 0 or not self._line_count or self.wrap:
+            return
+        top = self.scroll_offset.y
+        if first >= top and last < top + height:
+            return
+        target = min(max(0, first - 1), self.max_scroll_y)
+        if target < self.max_scroll_y:
+            self._pause_follow()
+        self.scroll_to(y=target, animate=False, force=True)
 
     def reload(self) -> None:
         """Read every line again (the source changed under the view, e.g. rotation)."""
@@ -382,6 +465,11 @@ class LogView(ScrollView, can_focus=True):
 
     def action_toggle_follow(self) -> None:
         self.follow = not self.follow
+
+    def action_select_line(self) -> None:
+        line = self.cursor_log_line
+        if line is not None:
+            self.post_message(self.LineSelected(self, self.cursor_line, line))
 
     def action_toggle_wrap(self) -> None:
         self.wrap = not self.wrap
@@ -527,10 +615,24 @@ class LogView(ScrollView, can_focus=True):
         line_style = self.rich_style
         if is_cursor:
             line_style = self.get_visual_style("log-view--cursor").rich_style
+        elif line_number in self._marks:
+            line_style = self.get_visual_style("log-view--marked").rich_style
         columns = self._columns(width)
-        text = render.render_log_line(
-            line, columns=columns, styles=self._styles(), reference_day=self._reference_day
-        )
+        match_style = None
+        if self._highlight is not None:
+            name = "log-view--match-current" if line_number == self._current_match else "log-view--match"
+            match_style = self.get_visual_style(name).rich_style
+        interaction = getattr(line, "interaction", None)
+        if interaction is not None:
+            text = render.render_interaction_row(
+                interaction, columns=columns, styles=self._styles(),
+                reference_day=self._reference_day, highlight=self._highlight, match_style=match_style,
+            )
+        else:
+            text = render.render_log_line(
+                line, columns=columns, styles=self._styles(), reference_day=self._reference_day,
+                highlight=self._highlight, match_style=match_style,
+            )
         text.style = line_style
         if self.wrap:
             indent = columns.message_column if line.head else columns.continuation_indent

@@ -1,0 +1,48 @@
+"""Snapshots of reading a session on sample_logs: search, level filter, merged
+timeline and correlation marks (fixed size and theme).
+
+Review ``snapshot_report.html`` before ``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ui.app_helpers import copy_sample, explorer, settle
+
+SESSION = "20251112_085857"
+
+
+def shot(snap_compare, app, press=()) -> bool:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(app, pilot)
+        for key in press:
+            await pilot.press(key)
+            await settle(app, pilot)
+        app.screen.refresh(layout=True)
+        for widget in app.screen.walk_children():
+            widget.refresh()
+        await settle(app, pilot)
+
+    return snap_compare(app, terminal_size=(140, 40), run_before=run_before)
+
+
+def test_search_with_highlights_and_count(snap_compare, tmp_path: Path) -> None:
+    app = explorer(copy_sample(tmp_path), session=SESSION)
+    assert shot(snap_compare, app, press=("2", "g", "slash", *"export", "enter", "n"))
+
+
+def test_level_filter_warnings_and_above(snap_compare, tmp_path: Path) -> None:
+    app = explorer(copy_sample(tmp_path), session=SESSION)
+    assert shot(snap_compare, app, press=("2", "l", "l"))
+
+
+def test_merged_timeline(snap_compare, tmp_path: Path) -> None:
+    app = explorer(copy_sample(tmp_path), session=SESSION)
+    assert shot(snap_compare, app, press=("2", "t", "g"))
+
+
+def test_correlation_marks(snap_compare, tmp_path: Path) -> None:
+    # Interaction #2 of the newest session (6.3 s): the lines logged while it ran.
+    app = explorer(copy_sample(tmp_path))
+    assert shot(snap_compare, app, press=("3", "k"))
