@@ -103,14 +103,14 @@ class ExplorerApp(App[None]):
         Binding("z", "maximize", "Maximise", id="app.maximize"),
         Binding("f", "toggle_follow", "Follow", show=False, id="app.follow"),
         Binding("w", "toggle_wrap", "Wrap", show=False, id="app.wrap"),
-        Binding("slash", "search", "Search", show=False, id="app.search"),
+        Binding("slash", "search", "Search", id="app.search"),
         Binding("n", "step_match(1)", "Next match", show=False, id="app.next_match"),
         Binding("N", "step_match(-1)", "Previous match", show=False, id="app.previous_match"),
         Binding("escape", "clear_search", "Clear search", show=False, id="app.clear_search"),
-        Binding("l", "cycle_level", "Level filter", show=False, id="app.level"),
+        Binding("l", "cycle_level", "Level", id="app.level"),
         Binding("e", "jump_alert(1)", "Next warning/error", show=False, id="app.next_alert"),
         Binding("E", "jump_alert(-1)", "Previous warning/error", show=False, id="app.previous_alert"),
-        Binding("t", "toggle_timeline", "Merged timeline", show=False, id="app.timeline"),
+        Binding("t", "toggle_timeline", "Timeline", id="app.timeline"),
         Binding("x", "export", "Export session", show=False, id="app.export"),
     ]
 
