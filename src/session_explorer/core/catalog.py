@@ -33,6 +33,8 @@ from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines
 from .tail import NewFile
 from .watch import DirectoryWatcher
 
+#: How often (seconds) appended lines refresh the sessions' counts.
+_COUNTS_REFRESH = 1.0
 #: How often (seconds) the live markers of the session list are re-evaluated.
 _LIVE_TICK = 5.0
 _ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
@@ -119,6 +121,7 @@ class Catalog:
         self._dirty = threading.Event()  # summaries changed in a background thread
         self._progress_seen: tuple[int, int, bool] | None = None
         self._version = 0  # bumped whenever a poll sees a change to the sessions
+        self._counts_refreshed_at = 0.0
         self._sessions_cache: tuple[tuple[int, int], list[SessionSummary]] | None = None
         self._scanner: threading.Thread | None = None
         self._stop = threading.Event()
@@ -165,7 +168,9 @@ class Catalog:
                 return
 
     def _on_build_progress(self, progress: BuildProgress) -> None:
-        if progress.new_sessions or progress.complete:
+        # Sessions found by the build change the list; the end of a build and the
+        # appends indexed later are seen by poll() itself.
+        if progress.new_sessions:
             self._dirty.set()
 
     def close(self) -> None:
@@ -344,7 +349,12 @@ class Catalog:
             self._appended_at[sid] = now
         if appended:
             changes.append(LinesAppended(frozenset(appended)))
-            sessions_changed = True
+            # Counts and badges of sessions already listed are refreshed once a
+            # second while lines stream in, not with every line.
+            if now - self._counts_refreshed_at >= _COUNTS_REFRESH:
+                sessions_changed = True
+        if sessions_changed:
+            self._counts_refreshed_at = now
 
         for change in self.files.poll():
             sessions_changed = True
@@ -364,6 +374,8 @@ class Catalog:
         progress = self.progress()
         key = (progress.done, progress.total, progress.complete)
         if key != self._progress_seen:
+            if progress.complete and not (self._progress_seen or (0, 0, False))[2]:
+                sessions_changed = True  # a build just ended: exact counts for all
             self._progress_seen = key
             changes.append(progress)
         changes.extend(Problem(p) for p in self.problems())

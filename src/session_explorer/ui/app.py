@@ -224,6 +224,10 @@ class ExplorerApp(App[None]):
             self.post_message(WorkerFailed("following the logs", error))
             return
         if changes:
+            if any(isinstance(change, SessionsChanged) for change in changes):
+                # Build the session list here, off the UI thread: the UI's call to
+                # ``catalog.sessions()`` then finds it ready.
+                self.catalog.sessions()
             self.post_message(CatalogChanged(changes))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
