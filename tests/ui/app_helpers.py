@@ -69,3 +69,22 @@ def explorer(directory: Path, **options: object) -> ExplorerApp:
     app = make_app(discover(directory), **options)  # type: ignore[arg-type]
     app.theme = "textual-dark"
     return app
+
+
+def shot(snap_compare, app, *, size=(140, 40), press=(), before=None) -> bool:  # type: ignore[no-untyped-def]
+    """A snapshot of ``app`` once loaded, after ``before(pilot)`` and ``press``."""
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await settle(app, pilot)
+        if before is not None:
+            await before(pilot)
+        for key in press:
+            await pilot.press(key)
+            await settle(app, pilot)
+        # Repaint everything once more, scrollbars included, before the shot.
+        app.screen.refresh(layout=True)
+        for widget in app.screen.walk_children():
+            widget.refresh()
+        await settle(app, pilot)
+
+    return snap_compare(app, terminal_size=size, run_before=run_before)

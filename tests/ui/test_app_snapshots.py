@@ -8,24 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.hostile import rec
-from tests.ui.app_helpers import copy_sample, explorer, poll, settle
-
-
-def shot(snap_compare, app, size=(140, 40), press=(), before=None) -> bool:  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settle(app, pilot)
-        if before is not None:
-            await before(pilot)
-        for key in press:
-            await pilot.press(key)
-            await settle(app, pilot)
-        # Repaint everything once more, scrollbars included, before the shot.
-        app.screen.refresh(layout=True)
-        for widget in app.screen.walk_children():
-            widget.refresh()
-        await settle(app, pilot)
-
-    return snap_compare(app, terminal_size=size, run_before=run_before)
+from tests.ui.app_helpers import copy_sample, explorer, poll, shot
 
 
 def test_first_screen(snap_compare, tmp_path: Path) -> None:

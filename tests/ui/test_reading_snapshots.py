@@ -8,23 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ui.app_helpers import copy_sample, explorer, settle
+from tests.ui.app_helpers import copy_sample, explorer, shot
 
 SESSION = "20251112_085857"
-
-
-def shot(snap_compare, app, press=()) -> bool:  # type: ignore[no-untyped-def]
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
-        await settle(app, pilot)
-        for key in press:
-            await pilot.press(key)
-            await settle(app, pilot)
-        app.screen.refresh(layout=True)
-        for widget in app.screen.walk_children():
-            widget.refresh()
-        await settle(app, pilot)
-
-    return snap_compare(app, terminal_size=(140, 40), run_before=run_before)
 
 
 def test_search_with_highlights_and_count(snap_compare, tmp_path: Path) -> None:

@@ -88,17 +88,8 @@ class InteractionsView(DataTable):
         def control(self) -> InteractionsView:
             return self.view
 
-    class Opened(Message):
+    class Opened(Selected):
         """Enter (or a second click) on an interaction."""
-
-        def __init__(self, view: InteractionsView, interaction: Interaction) -> None:
-            super().__init__()
-            self.view = view
-            self.interaction = interaction
-
-        @property
-        def control(self) -> InteractionsView:
-            return self.view
 
     def __init__(
         self,
