@@ -229,8 +229,9 @@ class Catalog:
         stats = self._log_stats()
         files = {f.session_id: f for f in self.files}
         now = time.monotonic()
+        indexed = self.progress().complete
         summaries = [
-            self._summary(sid, files.get(sid), stats.get(sid), now)
+            self._summary(sid, files.get(sid), stats.get(sid), now, indexed)
             for sid in set(files) | set(stats)
         ]
         summaries.sort(key=lambda s: s.id, reverse=True)  # same start: ``_2`` before plain
@@ -246,7 +247,9 @@ class Catalog:
                 merged[sid] = _add_stats(merged[sid], s) if sid in merged else s
         return merged
 
-    def _summary(self, sid: str, file, log: SessionStats | None, now: float) -> SessionSummary:
+    def _summary(
+        self, sid: str, file, log: SessionStats | None, now: float, indexed: bool = True
+    ) -> SessionSummary:
         jsonl: InteractionStats | None = file.stats if file is not None else None
         changed = [t for t in (file.changed_at if file else None, self._appended_at.get(sid)) if t]
         # A seed-style id is the moment the session started; otherwise its first record.
@@ -265,7 +268,8 @@ class Catalog:
             tokens=jsonl.tokens if jsonl else 0,
             interactions_file=str(file.path) if file is not None else None,
             growing=bool(changed) and now - max(changed) < GROWING_SECONDS,
-            in_app_log=log is not None,
+            # Until the logs are indexed, a session not met yet may still be there.
+            in_app_log=log is not None or not indexed,
             prompt=jsonl.first_user_text if jsonl else "",
         )
 

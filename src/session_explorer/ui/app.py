@@ -54,8 +54,10 @@ from session_explorer.ui.widgets.search_bar import SearchBar
 from session_explorer.ui.widgets.session_list import SessionList
 from session_explorer.ui.widgets.status_bar import StatusBar
 
-#: The session list is rebuilt at most this often (seconds) while logs are busy.
+#: The session list is rebuilt at most this often (seconds) while logs are busy,
+#: and while the app log is being indexed.
 SESSIONS_REFRESH = 0.25
+SESSIONS_REFRESH_INDEXING = 3.0
 #: Below this many columns the sessions pane gets narrower.
 NARROW_WIDTH = 110
 #: Seconds between two polls of the files (the tail). None: no polling (tests).
@@ -426,7 +428,10 @@ class ExplorerApp(App[None]):
         while the logs are busy (a live app appends many times a second)."""
         if self._refresh_timer is not None:
             return
-        delay = self._last_refresh + SESSIONS_REFRESH - time.monotonic()
+        # While a big log is indexed, sessions and counts change all the time, and
+        # each redraw of the list costs about a millisecond per session.
+        pause = SESSIONS_REFRESH if self.catalog.progress().complete else SESSIONS_REFRESH_INDEXING
+        delay = self._last_refresh + pause - time.monotonic()
         if delay <= 0:
             self.refresh_sessions()
         else:
