@@ -47,7 +47,9 @@ async def settle(app: ExplorerApp, pilot: Pilot, rounds: int = 3, timeout: float
 
 async def poll(app: ExplorerApp, pilot: Pilot) -> None:
     """One tick of the tail, as the tail worker would do it (and the throttled
-    session-list refresh that may follow it)."""
+    session-list refresh that may follow it), after earlier work has settled (a
+    rotation starts a new index, whose end the next tick reports)."""
+    await settle(app, pilot)
     app.poll_once()
     await settle(app, pilot)
     await pilot.pause(SESSIONS_REFRESH + 0.05)

@@ -285,6 +285,9 @@ class ExplorerApp(App[None]):
                         self._need_facts(self._apply_view)
             elif isinstance(change, (InteractionsReset, LogReset)):
                 if isinstance(change, LogReset) or change.session_id == self.current_session:
+                    if isinstance(change, LogReset):
+                        # The log is indexed anew: read the session again when it is.
+                        self._reload_on_index = True
                     self.load_session(self.current_session, keep_position=True)
             elif isinstance(change, IndexProgress):
                 self.update_progress(change)
