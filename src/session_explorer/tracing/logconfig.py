@@ -75,12 +75,25 @@ def uninstall_record_factory() -> None:
 
 
 class SessionFormatter(logging.Formatter):
-    """A formatter that never fails on a record without ``session_id``."""
+    """A formatter that never fails on a record without ``session_id``.
 
-    def format(self, record: logging.LogRecord) -> str:
-        if "session_id" not in record.__dict__:
-            record.session_id = session_id_context.get()
-        return super().format(record)
+    Records carry the id from the record factory; one made without it (a factory
+    replaced after ours, ``makeLogRecord`` of a foreign dict) shows the context's
+    current id instead of raising. The fallback costs nothing on the usual path:
+    it is the formatter's ``defaults``, looked up only when the attribute is missing.
+    """
+
+    def __init__(self, fmt: str | None = None, datefmt: str | None = None) -> None:
+        super().__init__(fmt, datefmt, defaults={"session_id": _CurrentSessionId()})
+
+
+class _CurrentSessionId:
+    """Formats as the session id current when it is formatted."""
+
+    def __str__(self) -> str:
+        return session_id_context.get()
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
 
 
 _RESERVED = frozenset(
@@ -149,9 +162,13 @@ def configure_logging(
     Calling it again replaces the handlers it added before (no duplicate lines) and
     leaves other handlers alone. Returns the root logger.
 
-    The id is stamped by the record factory when a record is created; the seed's
-    per-handler :class:`SessionLogFilter` is not needed on these handlers (it would
-    only repeat the work), but stays available for handlers wired by hand.
+    The id is stamped by the record factory when a record is created, so these
+    handlers use plain formatters: the seed's per-handler :class:`SessionLogFilter`
+    and :class:`SessionFormatter` (which tolerates records made without the id, at
+    the cost of a dict merge per record) stay available for handlers wired by hand.
+    A program that installs its own record factory later should wrap the current
+    one (``logging.getLogRecordFactory()``), as ours does, or call
+    :func:`install_record_factory` again.
     """
     install_record_factory()
     root = logging.getLogger()
@@ -163,7 +180,7 @@ def configure_logging(
     if console:
         console_handler = logging.StreamHandler(sys.stderr)
         console_handler.setFormatter(
-            SessionFormatter(DETAILED_FORMAT if verbose else SIMPLE_FORMAT)
+            logging.Formatter(DETAILED_FORMAT if verbose else SIMPLE_FORMAT)
         )
         _attach(root, console_handler)
 
@@ -180,7 +197,7 @@ def configure_logging(
         else:
             file_handler = logging.FileHandler(path, encoding="utf-8")
         file_handler.setFormatter(
-            JsonFormatter() if json_lines else SessionFormatter(DETAILED_FORMAT)
+            JsonFormatter() if json_lines else logging.Formatter(DETAILED_FORMAT)
         )
         _attach(root, file_handler)
 
