@@ -20,6 +20,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Footer
 from textual.timer import Timer
 from textual.worker import get_current_worker
@@ -247,6 +248,8 @@ class ExplorerApp(App[None]):
 
     # --------------------------------------------------------------- handlers
     def on_catalog_opened(self, _: CatalogOpened) -> None:
+        if not self._showing():
+            return  # a worker's message after the screen was taken down
         for problem in self.catalog.problems():
             self.notify(problem, severity="warning", timeout=8)
         self.refresh_sessions()
@@ -269,6 +272,8 @@ class ExplorerApp(App[None]):
             return None
 
     def on_catalog_changed(self, message: CatalogChanged) -> None:
+        if not self._showing():
+            return  # a worker's message after the screen was taken down
         sessions_changed = False
         grew = False
         for change in message.changes:
@@ -301,6 +306,14 @@ class ExplorerApp(App[None]):
         if sessions_changed:
             self.request_sessions_refresh()
 
+    def _showing(self) -> bool:
+        """The screen's panes are there (not during shutdown)."""
+        try:
+            self.query_one(StatusBar)
+        except NoMatches:
+            return False
+        return True
+
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self.notify(f"Error {message.what}: {message.error}", severity="error", timeout=10)
 
@@ -315,6 +328,8 @@ class ExplorerApp(App[None]):
         self.load_session(session_id)
 
     def on_session_loaded(self, message: SessionLoaded) -> None:
+        if not self._showing():
+            return  # a worker's message after the screen was taken down
         if message.session_id != self.current_session:
             return
         log = self.log_pane
