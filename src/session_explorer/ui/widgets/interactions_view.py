@@ -21,6 +21,7 @@ from textual.widgets import DataTable
 
 from session_explorer.core.models import Interaction
 from session_explorer.ui import render
+from session_explorer.ui.widgets.follow import FollowChanged
 
 class InteractionsView(DataTable):
     """The interactions of one session, with totals in the border title.
@@ -76,17 +77,8 @@ class InteractionsView(DataTable):
         def control(self) -> InteractionsView:
             return self.view
 
-    class FollowChanged(Message):
-        """Follow was turned on or off."""
-
-        def __init__(self, view: InteractionsView, follow: bool) -> None:
-            super().__init__()
-            self.view = view
-            self.follow = follow
-
-        @property
-        def control(self) -> InteractionsView:
-            return self.view
+    class FollowChanged(FollowChanged):
+        """Follow was turned on or off in this pane."""
 
     class Opened(Selected):
         """Enter (or a second click) on an interaction."""

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from session_explorer.core.models import LogLine
 from session_explorer.ui import render
+from session_explorer.ui.widgets.follow import FollowChanged
 from session_explorer.ui.render import LogColumns, LogStyles
 from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.line_pages import LinePages, PageRequest
@@ -211,17 +212,8 @@ class LogView(ScrollView, can_focus=True):
         def control(self) -> LogView:
             return self.log_view
 
-    class FollowChanged(Message):
-        """Follow was turned on or off."""
-
-        def __init__(self, log_view: LogView, follow: bool) -> None:
-            super().__init__()
-            self.log_view = log_view
-            self.follow = follow
-
-        @property
-        def control(self) -> LogView:
-            return self.log_view
+    class FollowChanged(FollowChanged):
+        """Follow was turned on or off in this pane."""
 
     def __init__(
         self,
