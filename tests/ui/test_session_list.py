@@ -37,7 +37,7 @@ def sessions() -> list:
 
 
 def option_text(view: SessionList, index: int) -> str:
-    return str(view.get_option_at_index(index).prompt)
+    return view.entry_text(index).plain
 
 
 async def test_rows_show_badges_markers_and_dates() -> None:
@@ -87,7 +87,7 @@ async def test_updates_keep_the_selected_session() -> None:
         assert view.selected_session_id == SESSION and view.highlighted == 3
         assert view.border_title == "Sessions 3/4"
         changed = [summary(s.id, 0, errors=7) if s.id == SESSION else s for s in sessions()]
-        view.update_sessions(changed)  # same rows, new numbers: prompts replaced in place
+        view.update_sessions(changed)  # same rows, new numbers: drawn again
         await pilot.pause()
         assert "✖ 7" in option_text(view, 3) and view.highlighted == 3
         view.update_sessions([s for s in sessions() if s.id != SESSION])  # it disappears
@@ -110,7 +110,7 @@ async def test_follow_newest_moves_a_user_who_was_on_the_newest() -> None:
         view.update_sessions([summary("20251105_170000", 120), *sessions()], follow_newest=True)
         await pilot.pause()
         assert view.selected_session_id == SESSION
-        assert view.get_option_at_index(0).id == ALL_LINES_ID
+        assert view.entry_id(0) == ALL_LINES_ID
 
 
 class StepApp(SessionsApp):

@@ -1,4 +1,9 @@
-"""The sessions pane: "All lines" and one two-row option per session, newest first."""
+"""The sessions pane: "All lines" and two rows per session, newest first.
+
+A Line-API view (``ScrollView`` + ``render_line``): only the rows on screen are laid
+out, so a directory of thousands of sessions costs nothing to show or to update,
+and a session's rows are drawn again only when what they show changes.
+"""
 
 from __future__ import annotations
 
@@ -6,41 +11,42 @@ from collections.abc import Sequence
 from datetime import date
 from typing import ClassVar
 
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from session_explorer.core.models import SessionSummary
 from session_explorer.ui import render
 
-#: The option id of the "All lines" row (session ids are the other option ids).
+#: The row id of "All lines" (the other rows' ids are session ids).
 ALL_LINES_ID = "\x00all-lines"
+#: Screen rows per entry.
+ROWS = 2
 
 
 def _shown(summary: SessionSummary) -> tuple[object, ...]:
-    """What a session's row shows (a change elsewhere, e.g. its line count, does not
-    need the row drawn again)."""
+    """What a session's rows show (a change elsewhere, e.g. its line count, does not
+    need them drawn again)."""
     return (
-        summary.start, summary.interactions, summary.malformed, summary.warnings,
+        summary.id, summary.start, summary.interactions, summary.malformed, summary.warnings,
         summary.errors, summary.models[:1], summary.growing, summary.in_app_log,
         summary.interactions_file is not None,
     )
 
 
-class SessionOption(Option):
-    """An option that carries its session (None for "All lines")."""
+class SessionList(ScrollView, can_focus=True):
+    """The sessions of a logs directory; the first entry is the whole app log.
 
-    def __init__(self, summary: SessionSummary | None, prompt: render.FittedRows) -> None:
-        super().__init__(prompt, id=summary.id if summary else ALL_LINES_ID)
-        self.summary = summary
-
-
-class SessionList(OptionList):
-    """The sessions of a logs directory; the first row is the whole app log.
-
-    Rows keep their place when the list is updated: the highlighted *session* stays
-    highlighted, wherever it moves to.
+    Entries keep their place when the list is updated: the highlighted *session*
+    stays highlighted, wherever it moves to. ``highlighted`` is the index of the
+    highlighted entry (0: "All lines").
 
     | Key(s) | Id | Description |
     | :- | :- | :- |
@@ -48,14 +54,45 @@ class SessionList(OptionList):
     | k, up | `sessions.cursor_up` | Previous (newer) session. |
     | g, home | `sessions.first` | Go to "All lines". |
     | G, end | `sessions.last` | Go to the oldest session. |
-    | pagedown, pageup | | Move a page (OptionList). |
-    | enter | | Select (OptionList's `OptionSelected`). |
+    | pagedown, pageup | `sessions.page_down`, `sessions.page_up` | Move a page. |
+
+    | Component class | What |
+    | :- | :- |
+    | `session-list--option` | Every entry (its padding is the entry's padding). |
+    | `session-list--option-highlighted` | The highlighted entry. |
+    | `session-list--option-hover` | The entry under the mouse. |
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "session-list--option",
+        "session-list--option-highlighted",
+        "session-list--option-hover",
+    }
 
     DEFAULT_CSS = """
     SessionList {
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
+        color: $foreground;
+        background: $surface;
+        overflow-x: hidden;
+        & > .session-list--option {
+            padding: 0 1;
+        }
+        & > .session-list--option-highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        & > .session-list--option-hover {
+            background: $block-hover-background;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .session-list--option-highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
     }
     """
 
@@ -64,7 +101,13 @@ class SessionList(OptionList):
         Binding("k,up", "cursor_up", "Up", show=False, id="sessions.cursor_up"),
         Binding("g,home", "first", "First", show=False, id="sessions.first"),
         Binding("G,end", "last", "Last", show=False, id="sessions.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="sessions.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="sessions.page_up"),
     ]
+
+    highlighted: reactive[int] = reactive(0, init=False, always_update=True)
+    """The highlighted entry: 0 is "All lines", ``n`` the ``n``-th newest session."""
+    _hover: reactive[int | None] = reactive(None, init=False)
 
     class SessionSelected(Message):
         """Another session is highlighted; ``session_id`` None means "All lines"."""
@@ -86,12 +129,14 @@ class SessionList(OptionList):
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled, markup=False)
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._summaries: list[SessionSummary] = []
+        self._index: dict[str, int] = {}  # session id -> entry index
         self._all_lines_count: int | None = None
+        self._newest_day: date | None = None
         self._selected: str | None = ALL_LINES_ID
-        self.add_option(SessionOption(None, render.all_lines_rows()))
-        self.set_reactive(OptionList.highlighted, 0)
+        self._rows: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(256)
+        self.virtual_size = Size(0, ROWS)
         self.border_title = self._title()
 
     # --- public API ---------------------------------------------------------
@@ -101,15 +146,30 @@ class SessionList(OptionList):
         return self._summaries
 
     @property
+    def entry_count(self) -> int:
+        """Entries in the list: "All lines" and one per session."""
+        return len(self._summaries) + 1
+
+    @property
     def selected_session_id(self) -> str | None:
         """The highlighted session's id; None for "All lines"."""
-        option_id = self._highlighted_id()
-        return None if option_id in (None, ALL_LINES_ID) else option_id
+        entry = self.entry_id(self.highlighted)
+        return None if entry == ALL_LINES_ID else entry
 
     @property
     def is_on_newest(self) -> bool:
         """The highlight is on the newest session (the first one after "All lines")."""
-        return bool(self._summaries) and self._highlighted_id() == self._summaries[0].id
+        return bool(self._summaries) and self.highlighted == 1
+
+    def entry_id(self, index: int) -> str:
+        """The id of entry ``index`` (``ALL_LINES_ID`` for the first)."""
+        return ALL_LINES_ID if index <= 0 else self._summaries[index - 1].id
+
+    def entry_text(self, index: int, width: int | None = None) -> Text:
+        """The rows of entry ``index`` as text, laid out for ``width`` cells."""
+        if index == 0:
+            return render.all_lines_prompt(self._all_lines_count, width=width)
+        return render.session_prompt(self._summaries[index - 1], newest_day=self._newest_day, width=width)
 
     def update_sessions(
         self,
@@ -120,103 +180,170 @@ class SessionList(OptionList):
     ) -> None:
         """Show ``summaries`` (in display order, newest first) without moving the user.
 
-        The highlighted session stays highlighted; if it is gone, the row at its
-        place is. With ``follow_newest``, a user on the newest session moves to a
-        newer one when it appears.
+        The highlighted session stays highlighted, and stays where it was on screen;
+        if it is gone, the entry at its place is. With ``follow_newest``, a user on
+        the newest session moves to a newer one when it appears.
         """
-        old_ids = [summary.id for summary in self._summaries]
-        new_ids = [summary.id for summary in summaries]
+        old_newest = self._summaries[0].id if self._summaries else None
         was_on_newest = self.is_on_newest
-        newest_day = self._newest_day(summaries)
-        redate = newest_day != self._newest_day(self._summaries)
-        previous = {summary.id: summary for summary in self._summaries}
+        selected = self.entry_id(self.highlighted)
+        old_index = self.highlighted
+        screen_row = old_index * ROWS - round(self.scroll_y)
         self._summaries = list(summaries)
-        # Replacing any prompt makes the OptionList measure every row again (costly
-        # with thousands of sessions): only rows whose text changes are replaced.
-        if all_lines_count != self._all_lines_count:
-            self._all_lines_count = all_lines_count
-            self.replace_option_prompt(ALL_LINES_ID, render.all_lines_rows(all_lines_count))
-        if new_ids == old_ids:
-            for summary in summaries:
-                old = previous.get(summary.id)
-                if redate or old is None or _shown(old) != _shown(summary):
-                    prompt = render.session_rows(summary, newest_day=newest_day)
-                    self.replace_option_prompt(summary.id, prompt)
+        self._index = {summary.id: n for n, summary in enumerate(self._summaries, 1)}
+        self._all_lines_count = all_lines_count
+        self._newest_day = self._latest_day(self._summaries)
+        self.virtual_size = Size(self.virtual_size.width, self.entry_count * ROWS)
+        if follow_newest and was_on_newest and self._summaries and self._summaries[0].id != old_newest:
+            index = 1
+        elif selected == ALL_LINES_ID:
+            index = 0
         else:
-            self._rebuild(newest_day, old_ids)
-        if follow_newest and was_on_newest and new_ids and new_ids[0] != old_ids[0]:
-            self.select_session(new_ids[0])
-        self.border_title = self._title()
+            index = self._index.get(selected, min(old_index, self.entry_count - 1))
+        if index != old_index and self.is_mounted:
+            # Keep the highlighted entry where it was on screen (new rows above it
+            # push the rest down out of sight, not the entry the user is on).
+            self.scroll_to(y=max(0, index * ROWS - screen_row), animate=False, force=True)
+        self._set_highlighted(index)
+        self.refresh()
 
     def select_session(self, session_id: str | None) -> None:
         """Highlight a session (None: "All lines"); unknown ids are ignored."""
-        option_id = ALL_LINES_ID if session_id is None else session_id
-        try:
-            self.highlighted = self.get_option_index(option_id)
-        except Exception:  # OptionDoesNotExist: nothing to select
-            return
+        index = 0 if session_id is None else self._index.get(session_id)
+        if index is not None:
+            self._set_highlighted(index)
 
     def step(self, delta: int) -> None:
-        """Move the highlight ``delta`` rows (negative: newer), stopping at either end.
+        """Move the highlight ``delta`` entries (negative: newer), stopping at either end.
 
         For the app's ``[``/``]`` keys: works whether or not the list has focus, and
         posts :class:`SessionSelected` like any other move.
         """
-        if not self.option_count:
-            return
-        current = self.highlighted if self.highlighted is not None else 0
-        self.highlighted = max(0, min(current + delta, self.option_count - 1))
+        self._set_highlighted(self.highlighted + delta)
 
     # --- actions ------------------------------------------------------------
 
+    def action_cursor_down(self) -> None:
+        self.step(1)
+
+    def action_cursor_up(self) -> None:
+        self.step(-1)
+
     def action_first(self) -> None:
-        self.highlighted = 0
+        self._set_highlighted(0)
 
     def action_last(self) -> None:
-        self.highlighted = self.option_count - 1
+        self._set_highlighted(self.entry_count - 1)
+
+    def action_page_down(self) -> None:
+        self.step(max(1, self.scrollable_content_region.height // ROWS))
+
+    def action_page_up(self) -> None:
+        self.step(-max(1, self.scrollable_content_region.height // ROWS))
+
+    # --- rendering ----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index, row = divmod(round(self.scroll_y) + y, ROWS)
+        if index >= self.entry_count:
+            return Strip.blank(width, self.get_visual_style("session-list--option").rich_style)
+        return self._entry_strips(index, width)[row]
+
+    def _entry_strips(self, index: int, width: int) -> list[Strip]:
+        """The rows of one entry, styled for its state (cached by what they show)."""
+        if index == self.highlighted:
+            state = "session-list--option-highlighted"
+        elif index == self._hover:
+            state = "session-list--option-hover"
+        else:
+            state = ""
+        padding = self.get_component_styles("session-list--option").padding
+        shown = ("all", self._all_lines_count) if index == 0 else _shown(self._summaries[index - 1])
+        key = (shown, self._newest_day, width, state, self.has_focus, padding)
+        strips = self._rows.get(key)
+        if strips is None:
+            names = ("session-list--option", state) if state else ("session-list--option",)
+            style = self.get_visual_style(*names).rich_style
+            inner = max(1, width - padding.width)
+            text = self.entry_text(index, inner)
+            strips = [self._strip(line, style, padding.left, width, index) for line in text.split("\n")]
+            strips += [Strip.blank(width, style)] * (ROWS - len(strips))
+            self._rows[key] = strips[:ROWS]
+        return strips[:ROWS]
+
+    def _strip(self, line: Text, style: Style, left: int, width: int, index: int) -> Strip:
+        segments = list(line.render(self.app.console))
+        body = Strip(segments, line.cell_len).crop(0, max(0, width - left))
+        strip = Strip.join([Strip.blank(left), body]).apply_style(style)
+        return strip.extend_cell_length(width, style).crop(0, width).apply_meta({"entry": index})
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._rows.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
+
+    # --- the mouse ----------------------------------------------------------
+
+    def _entry_at(self, event: events.MouseEvent) -> int | None:
+        entry = event.style.meta.get("entry")
+        return entry if isinstance(entry, int) and entry < self.entry_count else None
+
+    def _on_click(self, event: events.Click) -> None:
+        entry = self._entry_at(event)
+        if entry is not None:
+            self._set_highlighted(entry)
+
+    def _on_mouse_move(self, event: events.MouseMove) -> None:
+        self._hover = self._entry_at(event)
+
+    def _on_leave(self, event: events.Leave) -> None:
+        self._hover = None
+
+    def watch__hover(self) -> None:
+        self.refresh()
 
     # --- internals ----------------------------------------------------------
 
-    def _rebuild(self, newest_day: date | None, old_ids: list[str]) -> None:
-        """Replace every option, then put the highlight and the viewport back."""
-        selected = self._highlighted_id()
-        old_index = self.highlighted or 0
-        screen_row = self._row_of(old_index) - self.scroll_offset.y
-        options = [SessionOption(None, render.all_lines_rows(self._all_lines_count))]
-        options += [
-            SessionOption(summary, render.session_rows(summary, newest_day=newest_day))
-            for summary in self._summaries
-        ]
-        self.set_options(options)  # highlight None: no message
-        ids = [ALL_LINES_ID, *(summary.id for summary in self._summaries)]
-        index = ids.index(selected) if selected in ids else min(old_index, len(ids) - 1)
-        # Keep the highlighted row where it was on screen, then make sure it shows.
-        self.scroll_to(y=max(0, self._row_of(index) - screen_row), animate=False, force=True)
-        self.highlighted = index
+    def _set_highlighted(self, index: int) -> None:
+        self.highlighted = max(0, min(index, self.entry_count - 1))
 
-    def _highlighted_id(self) -> str | None:
-        option = self.highlighted_option
-        return option.id if option is not None else None
+    def validate_highlighted(self, index: int) -> int:
+        return max(0, min(index, self.entry_count - 1))
 
-    def _row_of(self, index: int) -> int:
-        """First line of option ``index`` in the list (options are two lines each)."""
-        return self._index_to_line.get(index, index * 2)
+    def watch_highlighted(self, index: int) -> None:
+        self.border_title = self._title()
+        self.refresh()
+        if self.is_mounted:
+            self.scroll_to_region_of(index)
+        entry = self.entry_id(index)
+        if entry != self._selected:
+            self._selected = entry
+            self.post_message(self.SessionSelected(self, None if entry == ALL_LINES_ID else entry))
 
-    def _newest_day(self, summaries: Sequence[SessionSummary]) -> date | None:
+    def scroll_to_region_of(self, index: int) -> None:
+        """Scroll just enough for entry ``index`` to be seen whole."""
+        top = index * ROWS
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        if top < self.scroll_y:
+            self.scroll_to(y=top, animate=False, force=True)
+        elif top + ROWS > self.scroll_y + height:
+            self.scroll_to(y=top + ROWS - height, animate=False, force=True)
+
+    def _latest_day(self, summaries: Sequence[SessionSummary]) -> date | None:
         starts = [summary.start for summary in summaries if summary.start is not None]
         return max(starts).date() if starts else None
 
     def _title(self) -> str:
         count = len(self._summaries)
         index = self.highlighted
-        if index is None or index == 0 or count == 0:
+        if index == 0 or count == 0:
             return f"Sessions {count}"
         return f"Sessions {index}/{count}"
-
-    def _on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        option_id = event.option_id
-        self.border_title = self._title()
-        if option_id != self._selected:
-            self._selected = option_id
-            session_id = None if option_id == ALL_LINES_ID else option_id
-            self.post_message(self.SessionSelected(self, session_id))
