@@ -55,14 +55,23 @@ class AppLogSource:
         self.follower: FileFollower | None = None
         self._last_session: str | None = None
         self._pending: set[str] = set()
+        self._building = False
 
     # ---------------------------------------------------------------- lifecycle
-    def start(self) -> None:
-        """Open the index over the current files and build it in a background thread."""
+    def start(self, *, build: bool = True) -> None:
+        """Open the index over the current files and build it in a background thread
+        (with ``build`` False, not before :meth:`start_build`)."""
         with self._lock:
-            self._open()
+            self._open(build=build)
 
-    def _open(self) -> None:
+    def start_build(self) -> None:
+        """Start building the index opened by ``start(build=False)``."""
+        with self._lock:
+            if self.index is not None and not self._building:
+                self._building = True
+                self.index.start()
+
+    def _open(self, *, build: bool = True) -> None:
         if self.index is not None:
             self.index.close()
         if self.follower is not None:
@@ -80,7 +89,9 @@ class AppLogSource:
         self.follower = FileFollower(self.path, start_offset=start, inode=inode)
         self._last_session = None
         self._pending = set()
-        index.start()
+        self._building = build
+        if build:
+            index.start()
 
     def close(self) -> None:
         with self._lock:

@@ -14,6 +14,7 @@ index or the JSONL files fill in as they are read.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import time
@@ -37,6 +38,8 @@ from .watch import DirectoryWatcher
 _COUNTS_REFRESH = 1.0
 #: How often (seconds) the live markers of the session list are re-evaluated.
 _LIVE_TICK = 5.0
+#: How many of an app log's newest lines name the sessions listed before its index.
+NEWEST_LINES = 200
 _ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
 
 
@@ -122,21 +125,29 @@ class Catalog:
         self._progress_seen: tuple[int, int, bool] | None = None
         self._version = 0  # bumped whenever a poll sees a change to the sessions
         self._counts_refreshed_at = 0.0
+        self._newest_cache: dict[str, tuple[object, dict[str, SessionStats]]] = {}
         self._sessions_cache: tuple[tuple[int, int], list[SessionSummary]] | None = None
         self._scanner: threading.Thread | None = None
         self._stop = threading.Event()
         self._opened = False
+        self._background = False
 
     # ---------------------------------------------------------------- lifecycle
-    def open(self, *, wait: bool = False) -> None:
-        """Start indexing the app logs and summarising the interaction files.
+    def open(self, *, wait: bool = False, background: bool = True) -> None:
+        """Open the logs, start indexing the app logs and summarising the interaction
+        files.
 
         With ``wait`` it returns when both are complete (for the headless commands).
+        With ``background`` False the files are opened but the indexing and the
+        summaries wait for :meth:`start_background`: what is cheap (the sessions named
+        by the files, the newest lines, a session's first page) answers at once, so
+        a viewer can draw its first screen before the long work takes the CPU.
         """
         with self._lock:
             if self._opened:
                 return
             self._opened = True
+            self._background = background or wait
             for path in self.layout.app_logs:
                 self._add_source(path)
         if wait:
@@ -144,14 +155,27 @@ class Catalog:
             for source in self.sources:
                 source.wait()
             self._dirty.set()
-        else:
-            self._scanner = threading.Thread(target=self._scan_files, name="catalog-scan", daemon=True)
-            self._scanner.start()
+        elif background:
+            self._start_scanner()
+
+    def start_background(self) -> None:
+        """Start the work :meth:`open` left for later (once; nothing when started)."""
+        with self._lock:
+            if not self._opened or self._background:
+                return
+            self._background = True
+            for source in self.sources:
+                source.start_build()
+        self._start_scanner()
+
+    def _start_scanner(self) -> None:
+        self._scanner = threading.Thread(target=self._scan_files, name="catalog-scan", daemon=True)
+        self._scanner.start()
 
     def _add_source(self, path: Path) -> AppLogSource:
         source = AppLogSource(path, block_size=self._block_size, on_progress=self._on_build_progress)
         try:
-            source.start()
+            source.start(build=self._background)
         except OSError as error:
             self._problems.append(f"{path}: {error.strerror or error}")
             return source
@@ -245,7 +269,30 @@ class Catalog:
                 continue
             for sid, s in source.index.session_stats().items():
                 merged[sid] = _add_stats(merged[sid], s) if sid in merged else s
+            if not source.index.complete:
+                for sid, s in self._newest_sessions(source).items():
+                    merged.setdefault(sid, s)
         return merged
+
+    def _newest_sessions(self, source: AppLogSource) -> dict[str, SessionStats]:
+        """The sessions of a log's newest lines, known before its index reaches them
+        (times from those lines; counts come with the index)."""
+        index = source.index
+        cached = self._newest_cache.get(source.name)
+        if cached is not None and cached[0] is index:
+            return cached[1]
+        found: dict[str, SessionStats] = {}
+        try:
+            lines = index.tail_lines(NEWEST_LINES) if index is not None else []
+        except OSError:
+            lines = []
+        for line in lines:
+            ts = line.timestamp
+            old = found.get(line.session_id)
+            first = old.first_ts if old is not None and old.first_ts is not None else ts
+            found[line.session_id] = SessionStats(0, 0, 0, 0, first, ts or (old and old.last_ts))
+        self._newest_cache[source.name] = (index, found)
+        return found
 
     def _summary(
         self, sid: str, file, log: SessionStats | None, now: float, indexed: bool = True
@@ -266,7 +313,7 @@ class Catalog:
             errors=(log.errors if log else 0),
             models=jsonl.models if jsonl else (),
             tokens=jsonl.tokens if jsonl else 0,
-            interactions_file=str(file.path) if file is not None else None,
+            interactions_file=file.name if file is not None else None,
             growing=bool(changed) and now - max(changed) < GROWING_SECONDS,
             # Until the logs are indexed, a session not met yet may still be there.
             in_app_log=log is not None or not indexed,
@@ -389,12 +436,16 @@ class Catalog:
         return changes
 
 
+@functools.lru_cache(maxsize=16384)
 def _id_time(session_id: str) -> datetime | None:
+    """The start time a seed-style id names (``20251105_143052`` ...), else None."""
     match = _ID_TIME.match(session_id)
     if not match:
         return None
+    day, moment = match[1], match[2]
     try:
-        return datetime.strptime(match[1] + match[2], "%Y%m%d%H%M%S")
+        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]),
+                        int(moment[:2]), int(moment[2:4]), int(moment[4:]))
     except ValueError:
         return None
 

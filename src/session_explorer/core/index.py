@@ -24,7 +24,7 @@ import threading
 import time
 from array import array
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -94,7 +94,7 @@ class SessionPage:
     """Lines of a session; ``exact`` is False when they come from a scan ahead of the
     index (then ``line_number`` is -1 and later lines may be missing)."""
 
-    lines: list[LogLine]
+    lines: Sequence[LogLine]
     exact: bool
 
 
@@ -175,6 +175,48 @@ def merge_by_time(streams: Iterable[Iterable[LogLine]]) -> Iterator[LogLine]:
 
     for *_, line in heapq.merge(*(keyed(i, s) for i, s in enumerate(streams))):
         yield line
+
+
+class _ScannedLines(Sequence[LogLine]):
+    """Lines found ahead of the index, their heads parsed when they are read.
+
+    Items of ``found``: (logical offset, content, ending, starts a record).
+    """
+
+    def __init__(self, source: str, sid: str, found: list[tuple[int, bytes, bytes, bool]]) -> None:
+        self._source = source
+        self._sid = sid
+        self._found = found
+        self._heads: dict[int, RecordHead | None] = {}
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __getitem__(self, item):  # type: ignore[override]
+        if isinstance(item, slice):
+            return [self._line(i) for i in range(*item.indices(len(self._found)))]
+        if item < 0:
+            item += len(self._found)
+        if not 0 <= item < len(self._found):
+            raise IndexError(item)
+        return self._line(item)
+
+    def _head(self, i: int) -> RecordHead | None:
+        if i not in self._heads:
+            _, content, _, is_head = self._found[i]
+            self._heads[i] = parse_head(content) if is_head else None
+        return self._heads[i]
+
+    def _line(self, i: int) -> LogLine:
+        offset, content, ending, _ = self._found[i]
+        head = self._head(i)
+        record_head = None
+        if head is None:  # a continuation line: the head of the record before it
+            j = i - 1
+            while j >= 0 and not self._found[j][3]:
+                j -= 1
+            record_head = self._head(j) if j >= 0 else None
+        return LogLine(self._source, -1, offset, content, ending, self._sid, head, record_head)
 
 
 class LogIndex:
@@ -767,7 +809,7 @@ class LogIndex:
 
     def session_lines(self, sid: str, start: int, stop: int) -> list[LogLine]:
         """Lines ``start`` to ``stop`` of a session (see :meth:`session_page`)."""
-        return self.session_page(sid, start, stop).lines
+        return list(self.session_page(sid, start, stop).lines)
 
     def session_page(self, sid: str, start: int, stop: int) -> SessionPage:
         """Lines ``start`` to ``stop`` of a session, in log order.
@@ -872,14 +914,7 @@ class LogIndex:
             tail = block.rfind(b"\n", 0, len(block) - 1) + 1
             carried = bool(starts) and starts[-1] == tail
             pos += len(data)
-        out: list[LogLine] = []
-        record_head: RecordHead | None = None
-        for offset, content, ending, is_head in found[start:stop]:
-            head = parse_head(content) if is_head else None
-            record_head = head or record_head
-            out.append(LogLine(self.source, -1, offset, content, ending, sid, head,
-                               None if head else record_head))
-        return out
+        return _ScannedLines(self.source, sid, found[start:stop])
 
     def _find_first_record(self, sid: str, chunk: int) -> tuple[int, int] | None:
         """(file, offset) of the session's first record beyond the indexed part."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,9 @@ class Layout:
         return files
 
 
-def session_id_of(path: Path) -> str | None:
-    match = SESSION_FILE.match(path.name)
+def session_id_of(path: str | os.PathLike[str]) -> str | None:
+    """The session id a ``session_<id>.jsonl`` path names, else None."""
+    match = SESSION_FILE.match(os.path.basename(os.fspath(path)))
     return match["id"] if match else None
 
 

@@ -53,23 +53,40 @@ class _Loaded:
 class SessionFile:
     """One session's JSONL file: its running summary and, when loaded, its interactions."""
 
-    def __init__(self, session_id: str, path: Path) -> None:
+    def __init__(self, session_id: str, path: str | os.PathLike[str]) -> None:
         self.session_id = session_id
-        self.path = path
-        self._reader = JsonlReader(path)
+        self.name = os.fspath(path)  # a directory holds thousands: no Path until needed
+        self._path: Path | None = None
+        self._reader_: JsonlReader | None = None
         self._summary = JsonlSummary()
+        self._stats: InteractionStats | None = None
         self._signature: tuple[int, int] | None = None
         self.changed_at: float | None = None  # time.monotonic() of the last change seen
         self.scanned = False
         self.loaded: _Loaded | None = None
 
     @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.name)
+        return self._path
+
+    @property
+    def _reader(self) -> JsonlReader:
+        if self._reader_ is None:
+            self._reader_ = JsonlReader(self.name)
+        return self._reader_
+
+    @property
     def stats(self) -> InteractionStats:
-        return self._summary.stats()
+        stats = self._stats
+        if stats is None:
+            stats = self._stats = self._summary.stats()
+        return stats
 
     def signature(self) -> tuple[int, int] | None:
         try:
-            status = os.stat(self.path)
+            status = os.stat(self.name)
         except OSError:
             return None
         return (status.st_size, status.st_mtime_ns)
@@ -83,6 +100,7 @@ class SessionFile:
         self._signature = signature
         offset = self._reader.offset
         self._summary.add_new(self._reader)  # streamed: interactions are not kept here
+        self._stats = None
         reset = self._reader.last_reset is not None
         self.scanned = True
         if not reset and self._reader.offset == offset:
@@ -190,12 +208,12 @@ class SessionFiles:
     def _discover(self) -> None:
         for event in self._watcher.poll():
             if isinstance(event, NewFile):
-                self._add(Path(event.path))
+                self._add(event.path)
 
     def _watch(self) -> list[FileChange]:
         changes: list[FileChange] = []
         for event in self._watcher.poll():
-            path = Path(event.path)
+            path = event.path
             sid = session_id_of(path)
             if sid is None:
                 continue
@@ -209,7 +227,7 @@ class SessionFiles:
                 changes.append(FileChange(sid, removed=True))
         return changes
 
-    def _add(self, path: Path) -> SessionFile:
+    def _add(self, path: str | os.PathLike[str]) -> SessionFile:
         sid = session_id_of(path)
         assert sid is not None
         file = SessionFile(sid, path)

@@ -29,14 +29,16 @@ class ListLines:
     """Lines already in memory."""
 
     def __init__(self, lines: Sequence[LogLine], *, partial: bool = False) -> None:
-        self.lines = list(lines)
+        # A sequence is kept as it is (the index's previews build lines as they
+        # are read); anything else is taken into a list.
+        self.lines = lines if isinstance(lines, Sequence) and not isinstance(lines, list) else list(lines)
         self.partial = partial  # True: a preview, more lines come once indexing ends
 
     def __len__(self) -> int:
         return len(self.lines)
 
     def read(self, start: int, stop: int) -> list[LogLine]:
-        return self.lines[max(start, 0) : max(stop, 0)]
+        return list(self.lines[max(start, 0) : max(stop, 0)])
 
 
 class AllLines:
