@@ -126,6 +126,14 @@ def measure_tail(logs: Path, newest: str, writes: int) -> list[float]:
     return latencies
 
 
+def compile_bytecode() -> None:
+    """Compile the package as an install does (``pip install`` writes the .pyc files):
+    an editable install under PYTHONDONTWRITEBYTECODE would otherwise compile every
+    module from source at each launch, while Textual's come compiled."""
+    package = Path(__file__).resolve().parents[1] / "src" / "session_explorer"
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(package)], check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--logs", type=Path, default=HERE / "data" / "1g")
@@ -133,6 +141,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=20)
     args = parser.parse_args()
     logs = args.logs.resolve()
+    compile_bytecode()
     newest, older = newest_sessions(logs)
     size = sum(p.stat().st_size for p in logs.glob("*.log*"))
     print(f"logs: {logs} ({size / 2**30:.2f} GiB app log, newest session {newest})")

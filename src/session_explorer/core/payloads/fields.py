@@ -153,6 +153,9 @@ _OUTPUT_KEYS = (
 _TOTAL_KEYS = ("total_tokens", "totalTokenCount", "total_token_count", "totalTokens")
 
 
+_NO_USAGE = Usage()
+
+
 def usage_of(obj: dict[str, Any], response: Any) -> Usage:
     """Token counts: the record's own ``usage`` first, the response's to fill gaps.
 
@@ -170,6 +173,8 @@ def usage_of(obj: dict[str, Any], response: Any) -> Usage:
 
 def _usage_from(value: Any) -> Usage:
     value = as_dict(value)
+    if not value:
+        return _NO_USAGE
     return Usage(
         input_tokens=first_int(value, _INPUT_KEYS),
         output_tokens=first_int(value, _OUTPUT_KEYS),

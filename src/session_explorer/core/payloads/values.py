@@ -82,7 +82,8 @@ def first_present(mapping: Any, *keys: str) -> Any:
 def first_int(mapping: dict[str, Any], keys: Iterable[str]) -> int | None:
     """The first of ``keys`` whose value reads as an integer."""
     for key in keys:
-        if (found := as_int(mapping.get(key))) is not None:
+        value = mapping.get(key)
+        if value is not None and (found := as_int(value)) is not None:
             return found
     return None
 
