@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from session_explorer.core.index import LogIndex  # noqa: E402
+from session_explorer.core.index import LogIndex, allow_worker_processes  # noqa: E402
 
 PAGE = 50
 
@@ -57,6 +57,7 @@ def timed_pages(index: LogIndex, sids: list[str]) -> tuple[list[float], int]:
 
 
 def child(args: argparse.Namespace) -> None:
+    allow_worker_processes()  # as the session-explorer command does (this module is guarded)
     path = Path(args.log)
     sids = pick_sessions(path, args.samples, args.seed)
     out: dict[str, object] = {}

@@ -250,3 +250,100 @@ def test_session_starts_in_block(sid: str, carried: bool) -> None:
             expected.append(off)
             flags.append(1 if head else 0)
     assert starts == expected and list(heads) == flags
+
+
+# -- the fast path against the previous scanner --------------------------------------
+#
+# scan_block reads most blocks with keys checked once per distinct key
+# (``_scan_block_keys``) and hands the others to the previous scanner
+# (``_scan_block_lines``): whichever path reads a block, the BlockScan must be the
+# same, field by field.
+
+def _fields(scan: applog.BlockScan) -> tuple:
+    return (scan.lines, scan.lead, {k: asdict(v) for k, v in scan.counts.items()}, list(scan.counts),
+            scan.first, scan.last, scan.tail_owner, scan.bracket_other, scan.others)
+
+
+TS_LINE = b"[a] - 2025-11-05 14:30:52,123 - m - INFO - x\n"
+KEY_CASES = [
+    # (block, read by the fast path)
+    (TS_LINE * 3, True),
+    (TS_LINE + b"[b] - 2025-11-05 14:31:00,000 - m - WARNING - w\n" + TS_LINE, True),  # runs change
+    (TS_LINE + b"[a] - not a record\n" + TS_LINE, True),  # same id, not a record
+    (TS_LINE + b"[a] - 2025-11-05 14:30:5x - seconds are not digits\n" + TS_LINE, True),
+    (TS_LINE + b"[a] - 2025-11-05 14:30 - no seconds\n" + TS_LINE, True),
+    (TS_LINE + b"[1, 2, 3]\n[note] - text\n" + TS_LINE, True),  # continuations starting with "["
+    (TS_LINE + b"[a] - 2025-11-05 14:30:52,123 - m - INFO - says ERROR - in text\n", True),
+    (TS_LINE + b"[a] - INFO - simple\n[a] - CUSTOM_1 - custom level\n", True),
+    (TS_LINE + b"[a] - 2025-1x-05 14:30:52 - a key that does not check out\n" + TS_LINE, False),
+    (TS_LINE + b"[a] - ABCDEFGHIJKLMNOP:12 - looks like a time at the right place\n", False),
+    (TS_LINE + b"[a] - 2O25-11-05 14:30:52 - letter O in the year\n" + TS_LINE, False),
+    (TS_LINE + b"[id over\nthe line] - 2025-11-05 14:30:52,000 - m - INFO - x\n" + TS_LINE, False),
+    (TS_LINE + b'{"timestamp": "2025-11-05T14:30:52", "session_id": "j", "level": "ERROR"}\n', False),
+    (b"lead\n[1]\n" + TS_LINE + b"tail\n", True),
+    (b"[\xff] - 2025-11-05 14:30:52,123 - m - ERROR - e\n[\xfe] - 2025-11-05 14:30:52,123 - m - ERROR - e\n", True),
+    (b"[a] - 2025-11-05 14:30:52,123 - m - INFO - x\r\n" * 2 + b"  File x\r\n", True),
+]
+
+
+@pytest.mark.parametrize("case", range(len(KEY_CASES)))
+def test_fast_path_matches_previous_scanner(case: int) -> None:
+    data, fast_path = KEY_CASES[case]
+    assert (applog._scan_block_keys(data, len(data), set()) is not None) == fast_path
+    seen_new: set[str] = {"a"}
+    seen_old: set[str] = {"a"}
+    new, old = scan_block(data, seen_new), applog._scan_block_lines(data, seen_old)
+    assert _fields(new) == _fields(old) and seen_new == seen_old
+    assert _summary(new) == _summary(scan_block_naive(data))
+
+
+def test_scan_block_end_bound() -> None:
+    """``end`` bounds the block: what follows it is not read."""
+    data = HOSTILE_BLOCK
+    tail = b"[zz] - 2025-11-05 14:30:52,123 - m - ERROR - beyond the end\n[a] - INFO - x"
+    assert _fields(scan_block(data + tail, None, len(data))) == _fields(scan_block(data))
+    good = TS_LINE * 4
+    assert _fields(scan_block(good + tail, None, len(good))) == _fields(scan_block(good))
+
+
+def _hostile_lines() -> list[bytes]:
+    from tests.hostile import hostile_app_log
+    lines = [line + b"\n" for line in HOSTILE_BLOCK.split(b"\n")[:-1]]
+    lines += [case for case in LEVEL_CASES]
+    lines += [line + b"\n" for line in hostile_app_log().split(b"\n")[:-1] if len(line) < 1000]
+    lines += [b"[a] - not a record\n", b"[a] - 2025-11-05 14:30:5x - bad seconds\n",
+              b"[a] - 2025-1x-05 14:30:52 - bad date\n", b"[b] - ERROR - simple\n"]
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_scan_block_random_mixes(seed: int) -> None:
+    """Random mixes of hostile lines, mostly of a few sessions in runs of varying length."""
+    import random
+    rng = random.Random(seed)
+    hostile = _hostile_lines()
+    if seed % 3:  # only lines the fast path reads itself
+        hostile = [line for line in hostile
+                   if applog._scan_block_keys(TS_LINE + line, len(TS_LINE) + len(line), None) is not None
+                   and not (line.startswith(b"[") and b"]" not in line)]  # an id running on
+    rate = (0.0, 0.01, 0.12)[seed % 3 if seed % 4 else 2]
+    sessions = [b"20251105_143052", b"20251105_143052_2", b"custom_session_7", b"in-progress", b"\xc3\xa9"]
+    out = []
+    for _ in range(rng.randint(1, 400)):
+        if rng.random() < rate:
+            out.append(rng.choice(hostile))
+            continue
+        sid = rng.choice(sessions[:rng.randint(1, len(sessions))])
+        for _ in range(rng.choice((1, 1, 2, 5, 30))):
+            level = rng.choice((b"INFO", b"INFO", b"DEBUG", b"WARNING", b"ERROR", b"WARN", b"CRITICAL", b"FATAL"))
+            out.append(b"[%s] - 2025-11-05 14:%02d:%02d,%03d - m.%d - %s - msg %d\n"
+                       % (sid, rng.randrange(60), rng.randrange(60), rng.randrange(1000), rng.randrange(3),
+                          level, rng.randrange(100)))
+    data = b"".join(out)
+    seen_new = {sessions[0].decode()} if seed % 2 else set()
+    seen_old = set(seen_new)
+    new, old = scan_block(data, seen_new), applog._scan_block_lines(data, seen_old)
+    assert _fields(new) == _fields(old) and seen_new == seen_old
+    assert _summary(new) == _summary(scan_block_naive(data))
+    if seed % 3:
+        assert applog._scan_block_keys(data, len(data), None) is not None  # the fast path read it

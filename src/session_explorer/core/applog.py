@@ -27,6 +27,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
+from itertools import repeat
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -213,6 +214,13 @@ def attribute_lines(data: bytes, carry: str = IN_PROGRESS) -> Iterator[tuple[int
 # Counter over those keys, and one regex pass for warning/error level names (a few
 # hundred hits per MiB, each verified against the exact rule). Nothing else runs
 # per line in Python; continuation lines are attributed per run.
+#
+# The key of a detailed record holds its timestamp up to the minute, checked once per
+# distinct key rather than once per line (the seconds are checked by the pattern).
+# A block whose keys do not all check out (JSON records, an id running over a
+# newline, a line looking like a record that is not one) is read by the previous
+# scanner, :func:`_scan_block_lines`, which itself falls back to reading line by line:
+# what a block yields never depends on which path read it.
 # ---------------------------------------------------------------------------
 
 #: A line's key: b"[id] - " (detailed record), b"[id] - LEVEL - " (simple record) or
@@ -222,6 +230,14 @@ _KEY = rb"\[[^\]]*\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb"))|" + re.escape(J
 #: One findall item per newline: the key of the line after it, b"" for any other line.
 _LINE_KEY_RE = re.compile(rb"\n(" + _KEY + rb")?")
 _FIRST_KEY_RE = re.compile(_KEY)
+#: The scanner's key: b"[id] - LEVEL - " (simple record), b"[id] - YYYY-MM-DD HH:MM"
+#: (a line followed by ":SS", a detailed record when the key checks out), or the JSON
+#: prefix. One findall item per newline, b"" for a line without a key.
+_KEY_M = rb"\[[^\]]*\] - (?:" + _LEVEL + rb" - |[^\n]{16}(?=:\d\d))|" + re.escape(JSON_PREFIX)
+_LINE_KEY_M_RE = re.compile(rb"\n(" + _KEY_M + rb")?")
+_FIRST_KEY_M_RE = re.compile(_KEY_M)
+#: A key that checks out: group 1 the raw id, group 2 the level of a simple record.
+_KEY_M_CHECK = re.compile(rb"\[([^\]\n]*)\] - (?:(" + _LEVEL + rb") - |\d{4}-\d\d-\d\d \d\d:\d\d)")
 _NOT_BRACKET_RE = re.compile(rb"\n(?!\[)")
 _NOT_RECORD_RE = re.compile(rb"\n(?!" + BRACKET_HEAD + rb")")
 #: "- LEVEL" for the warning and error level names, wherever they are (the search
@@ -326,17 +342,69 @@ def walk_others(data: bytes, others: list[int]) -> Iterator[tuple[int, str | Non
         yield start, owner, None
 
 
-def scan_block(data: bytes, seen: set[str] | None = None) -> BlockScan:
-    """Summarise a block of whole lines (``data`` ends with a newline).
+def scan_block(data: bytes, seen: set[str] | None = None, end: int | None = None) -> BlockScan:
+    """Summarise a block of whole lines: ``data[:end]`` (all of ``data`` by default),
+    which ends with a newline; offsets are relative to ``data``.
 
-    One findall yields a key per line, in order (see ``_LINE_KEY_RE``); a Counter of
-    the keys gives each session's records (and the levels of simple records);
-    continuation lines are attributed by walking the runs of empty keys; warnings
-    and errors of detailed records come from :func:`_count_detailed_levels`.
-    ``first`` is filled for the sessions not in ``seen`` (which is updated);
-    :func:`scan_segment` finds the last records. Blocks holding JSON records, or ids
-    the fast path cannot read, are read line by line.
+    One findall yields a key per line, in order (see ``_LINE_KEY_M_RE``); a Counter of
+    the keys gives each session's records (and the levels of simple records), each
+    distinct key checked once against the exact rule; continuation lines are
+    attributed by walking the runs of empty keys; warnings and errors of detailed
+    records come from :func:`_count_detailed_levels`. ``first`` is filled for the
+    sessions not in ``seen`` (which is updated); :func:`scan_segment` finds the last
+    records. Blocks whose keys do not check out are read by :func:`_scan_block_lines`.
     """
+    if end is None:
+        end = len(data)
+    scan = _scan_block_keys(data, end, seen)
+    if scan is None:
+        scan = _scan_block_lines(data if end == len(data) else data[:end], seen)
+    return scan
+
+
+def _scan_block_keys(data: bytes, end: int, seen: set[str] | None) -> BlockScan | None:
+    """:func:`scan_block`'s fast path; None when a key does not check out."""
+    keys = _LINE_KEY_M_RE.findall(data, 0, end)
+    keys[-1:] = []  # the match at the final newline opens no line
+    first_m = _FIRST_KEY_M_RE.match(data, 0, end)
+    keys.insert(0, first_m.group() if first_m else b"")
+    counter = Counter(keys)
+    n_other = counter.pop(b"", 0)
+    counts: dict[str, SessionCounts] = {}
+    sid_of: dict[bytes, str] = {}  # key -> session
+    raw_sid: dict[bytes, str] = {}  # raw id -> session
+    check = _KEY_M_CHECK.fullmatch
+    for key, n in counter.items():
+        m = check(key)
+        if m is None:  # JSON, an id over a newline, or not a record after all
+            return None
+        raw, level = m.group(1, 2)
+        sid = raw_sid.get(raw)
+        if sid is None:
+            sid = raw_sid[raw] = decode_id(raw)
+        sid_of[key] = sid
+        c = counts.get(sid)
+        if c is None:
+            c = counts[sid] = SessionCounts()
+        c.lines += n
+        c.records += n
+        if level is not None:
+            c.add_level(level.decode("ascii"), n)
+    scan = BlockScan(len(keys), 0, counts, {}, {}, None, others=n_other)
+    if n_other:
+        _attribute_runs(keys, sid_of, scan)
+    last_key = keys[-1]
+    if last_key:
+        scan.tail_owner = sid_of[last_key]
+    _count_detailed_levels(data, counts, raw_sid, end)
+    _record_firsts(data, scan, seen, raw_sid, end)
+    return scan
+
+
+def _scan_block_lines(data: bytes, seen: set[str] | None = None) -> BlockScan:
+    """The previous block scanner (one key per line, every line checked by the
+    pattern), for blocks the fast path does not read; JSON records and ids over a
+    newline are read line by line."""
     keys = _LINE_KEY_RE.findall(data)
     keys[-1:] = []  # the match at the final newline opens no line
     first_m = _FIRST_KEY_RE.match(data)
@@ -400,23 +468,27 @@ def _with_firsts(scan: BlockScan, seen: set[str] | None) -> BlockScan:
 
 
 def _count_detailed_levels(data: bytes, counts: dict[str, SessionCounts],
-                           raw_sid: dict[bytes, str]) -> None:
-    """Warnings and errors of detailed records: one pass for the level names, each hit
-    kept only when it is its line's level field by the exact rule."""
-    match, rfind = _DETAILED_LEVEL_RE.match, data.rfind
-    for pos in [hit.start() for hit in _LEVEL_HIT_RE.finditer(data)]:
-        m = match(data, rfind(b"\n", 0, pos) + 1)
-        if m is None or m.start(2) != pos + 2:
-            continue
-        raw, level = m.group(1, 2)
+                           raw_sid: dict[bytes, str], end: int | None = None) -> None:
+    """Warnings and errors of detailed records in ``data[:end]``: one pass for the level
+    names, each hit kept only when it is its line's level field by the exact rule."""
+    if end is None:
+        end = len(data)
+    hits = [hit.start() for hit in _LEVEL_HIT_RE.finditer(data, 0, end)]
+    if not hits:
+        return
+    rfind = data.rfind
+    starts = [rfind(b"\n", 0, pos) + 1 for pos in hits]
+    tally = Counter([m.group(1, 2) for m, pos in zip(map(_DETAILED_LEVEL_RE.match, repeat(data), starts, repeat(end)), hits)
+                     if m is not None and m.start(2) == pos + 2])
+    for (raw, level), n in tally.items():
         warn, err = _WARN_ERR[level]
         c = counts[raw_sid.get(raw) or decode_id(raw)]
-        c.warnings += warn
-        c.errors += err
+        c.warnings += warn * n
+        c.errors += err * n
 
 
 def _record_firsts(data: bytes, scan: BlockScan, seen: set[str] | None,
-                   raw_sid: dict[bytes, str]) -> None:
+                   raw_sid: dict[bytes, str], end: int | None = None) -> None:
     """The first bracket record of each session not seen before (several raw ids may
     decode to one session when they hold invalid UTF-8)."""
     wanted = set(scan.counts) if seen is None else set(scan.counts) - seen
@@ -424,27 +496,29 @@ def _record_firsts(data: bytes, scan: BlockScan, seen: set[str] | None,
         seen.update(wanted)
     for raw, sid in raw_sid.items():
         if sid in wanted:
-            first = _first_record(data, raw)
+            first = _first_record(data, raw, end)
             if first >= 0 and (sid not in scan.first or first < scan.first[sid]):
                 scan.first[sid] = first
 
 
-def _first_record(data: bytes, raw: bytes) -> int:
-    """Start of the first bracket record with the raw id ``raw``, or -1."""
-    m = _BRACKET_RE.match(data)
+def _first_record(data: bytes, raw: bytes, end: int | None = None) -> int:
+    """Start of the first bracket record with the raw id ``raw`` in ``data[:end]``, or -1."""
+    if end is None:
+        end = len(data)
+    m = _BRACKET_RE.match(data, 0, end)
     if m is not None and m.group(1) == raw:
         return 0
     needle = b"\n[" + raw + b"]"
-    i = data.find(needle)
-    while i >= 0 and not _BRACKET_RE.match(data, i + 1):
-        i = data.find(needle, i + 1)
+    i = data.find(needle, 0, end)
+    while i >= 0 and not _BRACKET_RE.match(data, i + 1, end):
+        i = data.find(needle, i + 1, end)
     return i + 1 if i >= 0 else -1
 
 
-def record_lasts(data: bytes, sids: list[str], scan: BlockScan) -> None:
-    """The last bracket record of each of ``sids`` in the block."""
+def record_lasts(data: bytes, sids: list[str], scan: BlockScan, end: int | None = None) -> None:
+    """The last bracket record of each of ``sids`` in the block ``data[:end]``."""
     for sid in sids:
-        _, last = record_positions(data, sid, want_last=True)
+        _, last = record_positions(data, sid, want_last=True, end=end)
         if last > scan.last.get(sid, -1):
             scan.last[sid] = last
 
@@ -454,21 +528,25 @@ def _record_positions_naive(data: bytes, sid: str) -> tuple[int, int]:
     return (found[0], found[-1]) if found else (-1, -1)
 
 
-def record_positions(data: bytes, sid: str, want_last: bool) -> tuple[int, int]:
-    """Start of the first and (with ``want_last``) last bracket record of ``sid``."""
+def record_positions(data: bytes, sid: str, want_last: bool, end: int | None = None) -> tuple[int, int]:
+    """Start of the first and (with ``want_last``) last bracket record of ``sid`` in
+    ``data[:end]``."""
+    if end is None:
+        end = len(data)
     if "\ufffd" in sid:
-        return _record_positions_naive(data, sid)
+        return _record_positions_naive(data if end == len(data) else data[:end], sid)
     raw = sid.encode("utf-8")
     if not want_last:
-        first = _first_record(data, raw)
+        first = _first_record(data, raw, end)
         return first, first
     needle = b"\n[" + raw + b"]"
-    j = data.rfind(needle)
-    while j >= 0 and not _BRACKET_RE.match(data, j + 1):
+    j = data.rfind(needle, 0, end)
+    while j >= 0 and not _BRACKET_RE.match(data, j + 1, end):
         j = data.rfind(needle, 0, j + len(needle) - 1)
     if j >= 0:
         return -2, j + 1
-    first = 0 if data[:1] == b"[" and head_session(data, 0) == sid else -1
+    m = _BRACKET_RE.match(data, 0, end)
+    first = 0 if m is not None and decode_id(m.group(1)) == sid else -1
     return first, first
 
 
@@ -548,12 +626,18 @@ def read_block(fd: int, pos: int, end: int, block_size: int) -> bytes:
     The result ends at a line end (or at ``end``); a line longer than ``block_size``
     is read whole.
     """
+    data, size = _read_lines(fd, pos, end, block_size)
+    return data if size == len(data) else data[:size]
+
+
+def _read_lines(fd: int, pos: int, end: int, block_size: int) -> tuple[bytes, int]:
+    """:func:`read_block` without the copy: (bytes read, length of the whole lines)."""
     data = os.pread(fd, min(block_size, end - pos), pos)
     if pos + len(data) >= end or not data:
-        return data
+        return data, len(data)
     cut = data.rfind(b"\n") + 1
     if cut:
-        return data[:cut]
+        return data, cut
     parts = [data]
     got = len(data)
     while pos + got < end:
@@ -566,7 +650,8 @@ def read_block(fd: int, pos: int, end: int, block_size: int) -> bytes:
             break
         parts.append(more)
         got += len(more)
-    return b"".join(parts)
+    data = b"".join(parts)
+    return data, len(data)
 
 
 def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockScan]:
@@ -579,26 +664,27 @@ def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockSc
     scans: list[BlockScan] = []
     seen: set[str] = set()
     active: list[str] = []  # sessions with records in the previous block
-    prev = b""
+    prev, prev_size = b"", 0
     pos = start
     while pos < end:
-        data = read_block(fd, pos, end, block_size)
-        if not data:
+        data, size = _read_lines(fd, pos, end, block_size)
+        if not size:
             break
-        if not data.endswith(b"\n"):
-            data += b"\n"
-        scan = scan_block(data, seen)
-        scan.start, scan.end = pos, min(pos + len(data), end)
+        if data[size - 1] != 0x0A:
+            data = data[:size] + b"\n"
+            size += 1
+        scan = scan_block(data, seen, size)
+        scan.start, scan.end = pos, min(pos + size, end)
         pos = scan.end
         now = [sid for sid, c in scan.counts.items() if c.records]
         if active:
             ended = set(active).difference(now)
             if ended:
-                record_lasts(prev, list(ended), scans[-1])
+                record_lasts(prev, list(ended), scans[-1], prev_size)
         scans.append(scan)
-        active, prev = now, data
+        active, prev, prev_size = now, data, size
     if active:
-        record_lasts(prev, active, scans[-1])
+        record_lasts(prev, active, scans[-1], prev_size)
     return scans
 
 
