@@ -315,3 +315,49 @@ async def test_replace_source_while_wrapping_keeps_the_top_line() -> None:
         await settle(pilot)
         assert view.wrap and view.scroll_offset.y == 20
         assert rows(view)[0].startswith("14:31:12.123")  # line 20 still at the top
+
+
+async def test_only_matching_lines_are_highlighted() -> None:
+    app = LogApp(ListLineSource(numbered_lines(5)), follow=False)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        await settle(pilot)
+        match = view.get_visual_style("log-view--match").rich_style
+
+        def marked(line_number: int) -> list[str]:
+            strip = view._line_strips(line_number, view._pages.get(line_number), 98)[0]
+            return [s.text for s in strip if s.style and s.style.bgcolor == match.bgcolor]
+
+        spans = lambda text: [(i, i + 4) for i in range(len(text)) if text.startswith("INFO", i)]  # noqa: E731
+        view.set_highlight(spans)
+        assert marked(1) == ["INFO"] and marked(3) == ["INFO"]
+        # Only the lines the search found are highlighted.
+        view.set_highlight(spans, None, lambda raw: raw.endswith(b"message 3"))
+        assert marked(1) == [] and marked(3) == ["INFO"]
+
+
+async def test_reveal_while_wrapping_scrolls_the_lines_into_view() -> None:
+    source = ListLineSource(numbered_lines(40))
+    source.lines[10] = head_line(10, "long " * 100)  # ten rows
+    app = LogApp(source, follow=True)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+        await pilot.press("w")
+        await settle(pilot)
+        assert view.scroll_offset.y == view.max_scroll_y > 11
+        view.reveal(11, 12)
+        await settle(pilot)
+        # Line 10 wraps: no line of context above, the marked lines start the pane.
+        assert view.scroll_offset.y == 11 and not view.follow
+        assert rows(view)[0].startswith("14:31:03.123") and "message 12" in rows(view)[1]
+        view.reveal(9, 10)  # line 9 above the top: one line of context (8) then 9 and 10
+        await settle(pilot)
+        assert view.scroll_offset.y == 8
+        assert sum("long" in row for row in rows(view)) == 10
+        top = view.scroll_offset.y
+        view.reveal(10, 10)  # all of it in view already
+        assert view.scroll_offset.y == top
+        view.reveal(16, 17)  # 17 is below the pane (line 10 takes ten of its 18 rows)
+        await settle(pilot)
+        assert view.scroll_offset.y == 15

@@ -59,6 +59,45 @@ async def test_search_highlights_counts_and_steps(tmp_path: Path) -> None:
         assert log._highlight is None
 
 
+def highlighted(log, line_number: int, name: str = "log-view--match") -> list[str]:  # type: ignore[no-untyped-def]
+    """The texts of a line's row drawn in the match style ``name``."""
+    style = log.get_visual_style(name).rich_style
+    strips = log._line_strips(line_number, log._pages.get(line_number), 120)
+    return [s.text for strip in strips for s in strip if s.style and s.style.bgcolor == style.bgcolor]
+
+
+async def test_matches_are_highlighted_in_every_column(tmp_path: Path) -> None:
+    app = explorer(copy_sample(tmp_path), session=SESSION)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        log = app.log_pane
+        # The level column: the two warnings (exact case).
+        await pilot.press("2", "g", "slash", *"WARNING", "enter")
+        await settle(app, pilot)
+        first, second = app._matches
+        assert highlighted(log, first, "log-view--match-current") == ["WARNING"]
+        assert highlighted(log, second) == ["WARNING"]
+        # The time column: the raw line says 08:59:28,863, the column 08:59:28.863.
+        await pilot.press("slash")
+        app.search_bar.input.value = "08:59:28"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(app._matches) == 9
+        current = app._matches[app._match]
+        other = next(n for n in app._matches if n != current and shown_texts(app)[n].startswith("["))
+        assert highlighted(log, current, "log-view--match-current") == ["08:59:28"]
+        assert highlighted(log, other) == ["08:59:28"]
+        # The logger column (and the message where it says it too).
+        await pilot.press("slash")
+        app.search_bar.input.value = "storage"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        texts = shown_texts(app)
+        current = app._matches[app._match]
+        reading = next(n for n in app._matches if "Reading ride export" in texts[n] and n != current)
+        assert highlighted(log, reading) == ["storage"]  # "cycling_ai.storage"
+
+
 async def test_search_smart_case_regex_and_invalid_regex(tmp_path: Path) -> None:
     app = explorer(copy_sample(tmp_path), session=SESSION)
     async with app.run_test(size=SIZE) as pilot:
@@ -259,6 +298,29 @@ async def test_selecting_an_interaction_marks_its_lines(tmp_path: Path) -> None:
         # #2 ran 2.19 s up to 08:59:31.373: its call was logged at 08:59:29.187.
         assert list(log.marks) == [18]
         assert "Calling Anthropic API: model=claude-sonnet-4-5, turns=3" in shown_texts(app)[18]
+
+
+async def test_selecting_an_interaction_reveals_its_lines_while_wrapping(tmp_path: Path) -> None:
+    app = explorer(copy_sample(tmp_path), session=SESSION)
+    async with app.run_test(size=(100, 24)) as pilot:  # ~10 rows, long lines wrap
+        await settle(app, pilot)
+        log = app.log_pane
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert log.wrap and log.follow and log.scroll_offset.y > 3
+        await pilot.press("3", "k")
+        await settle(app, pilot)
+        assert list(log.marks) == [3]
+        # Scrolled to the marked line (wrapping, the view scrolls by line): its rows
+        # are on screen, and following pauses.
+        assert not log.follow
+        shown = [log._locate(y)[0] for y in range(log.scrollable_content_region.height)]
+        assert 3 in shown and shown[-1] > 3
+        assert "turns=1" in "".join(log.render_line(y).text for y, n in enumerate(shown) if n == 3)
+        # A line already in view is not scrolled to again.
+        top = log.scroll_offset.y
+        log.reveal(3, 3)
+        assert log.scroll_offset.y == top
 
 
 async def test_moving_in_the_log_selects_the_interaction_of_the_line(tmp_path: Path) -> None:

@@ -32,3 +32,9 @@ def test_correlation_marks(snap_compare, tmp_path: Path) -> None:
     # Interaction #2 of the newest session (6.3 s): the lines logged while it ran.
     app = explorer(copy_sample(tmp_path))
     assert shot(snap_compare, app, press=("3", "k"))
+
+
+def test_interactions_search_with_highlights(snap_compare, tmp_path: Path) -> None:
+    # "legs": #3's prompt (the current match) and #2's answer (its number is marked).
+    app = explorer(copy_sample(tmp_path))
+    assert shot(snap_compare, app, press=("3", "slash", *"legs", "enter"))

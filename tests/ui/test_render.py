@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from rich.style import Style
 from rich.text import Text
 
 from session_explorer.core.models import LogLine, RecordHead
+from session_explorer.core.search import compile_query
 from session_explorer.ui import render
 from session_explorer.ui.render import LogColumns
 from session_explorer.ui.widgets.line_pages import LinePages
 from session_explorer.ui.widgets.wrap_layout import WrapLayout
-from tests.ui.helpers import SESSION, T0, continuation_line, head_line, numbered_lines, summary
+from tests.ui.helpers import SESSION, T0, continuation_line, head_line, interaction, numbered_lines, summary
 
 COLUMNS = LogColumns(logger=16)
 
@@ -193,3 +195,50 @@ def test_wrap_layout_lays_out_rows_from_the_top_line() -> None:
     assert layout.viewport(2, 4, 4, None) == [(2, 0), (3, 0), (3, 1)]
     assert layout.last_top(4, 4) == 2
     assert layout.top_for(1, 4) == 0 and layout.top_for(3, 2) == 3
+
+
+def test_wrap_layout_says_whether_a_line_is_wholly_shown() -> None:
+    heights = {0: 1, 1: 3, 2: 1, 3: 2}
+    layout = WrapLayout(lambda line: heights[line])
+    assert layout.shows_whole(0, 0, 4, 4, None)
+    assert layout.shows_whole(1, 0, 4, 4, None)  # rows 1-3 of the pane
+    assert not layout.shows_whole(2, 0, 4, 4, None)  # below the pane
+    assert not layout.shows_whole(3, 2, 2, 4, None)  # only its first row
+    assert layout.shows_whole(3, 2, 3, 4, None)
+    assert not layout.shows_whole(0, 1, 4, 4, None)  # above the top
+
+
+def _marked(text: Text, style: Style) -> list[str]:
+    return [text.plain[span.start : span.end] for span in text.spans if span.style == style]
+
+
+MATCH = Style(bgcolor="yellow")
+
+
+def test_a_search_highlights_every_column_of_a_line() -> None:
+    line = head_line(3, "tools said ok", level="WARNING", logger="myapp.tools")
+    columns = LogColumns(tag=render.SESSION_TAG_LENGTH, logger=16)
+
+    def shown(query: str) -> list[str]:
+        spans = compile_query(query).spans
+        text = render.render_log_line(line, columns=columns, highlight=spans, match_style=MATCH)
+        return _marked(text, MATCH)
+
+    assert shown("tools") == ["tools", "tools"]  # the logger column and the message
+    assert shown("WARN") == ["WARN"]  # the level
+    assert shown("30:55") == ["30:55"]  # the time (14:30:55.123)
+    assert shown(SESSION[-4:]) == [SESSION[-4:]]  # the session tag
+    assert shown("re:[a-z]+ +14") == []  # never across columns
+    assert shown(" ") == [" ", " "]  # the message's blanks, not the columns' padding
+
+
+def test_a_matching_interaction_row_is_marked_and_its_matches_highlighted() -> None:
+    columns = render.WIDE_INTERACTION_COLUMNS
+    cells = render.interaction_cells(interaction(4, prompt="Weather in Paris?"), columns)
+    marked = render.highlight_interaction_cells(cells, columns, compile_query("paris").spans, MATCH)
+    keys = [key for key, _ in columns]
+    assert _marked(marked[keys.index("number")], MATCH) == ["4"]  # the row is marked
+    assert _marked(marked[keys.index("prompt")], MATCH) == ["Paris"]
+    assert not _marked(marked[keys.index("model")], MATCH)
+    texts = render.interaction_row_texts(interaction(4, tokens=(1200, 300)))
+    assert "1.2k/300" in texts and "1.2k" in texts and "openai/gpt-4o-mini" in texts

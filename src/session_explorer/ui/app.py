@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -44,21 +44,23 @@ from session_explorer.core.timeline import Window, effective_time, interaction_a
 from session_explorer.ui.commands import SessionCommands
 from session_explorer.ui.messages import CatalogChanged, CatalogOpened, SessionLoaded, WorkerFailed
 from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
-from session_explorer.ui.screens.detail import InteractionDetail
-from session_explorer.ui.screens.export import ExportScreen
-from session_explorer.ui.screens.help import HelpScreen
 from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.empty_state import EmptyState
-from session_explorer.ui.widgets.interactions_view import InteractionsView
+from session_explorer.ui.widgets.interactions_view import InteractionsView, find_interactions
 from session_explorer.ui.widgets.log_view import LogView
 from session_explorer.ui.widgets.search_bar import SearchBar
 from session_explorer.ui.widgets.session_list import SessionList
 from session_explorer.ui.widgets.status_bar import StatusBar
 
+if TYPE_CHECKING:
+    from session_explorer.ui.screens.detail import InteractionDetail
+
+    InteractionDetailMoved = InteractionDetail.Moved
+
 #: The session list is rebuilt at most this often (seconds) while logs are busy,
 #: and while the app log is being indexed.
 SESSIONS_REFRESH = 0.25
-SESSIONS_REFRESH_INDEXING = 3.0
+SESSIONS_REFRESH_INDEXING = 1.0
 #: Below this many columns the sessions pane gets narrower.
 NARROW_WIDTH = 110
 #: Seconds between two polls of the files (the tail). None: no polling (tests).
@@ -75,7 +77,7 @@ class ExplorerApp(App[None]):
     | [, ] | `app.previous_session`, `app.next_session` | Previous (newer) / next (older) session. |
     | z | `app.maximize` | Maximise the focused pane (again: restore). |
     | f, w | `app.follow`, `app.wrap` | Follow / wrap, from any pane. |
-    | / | `app.search` | Search the app log. |
+    | / | `app.search` | Search the focused pane: the app log, or the interactions (their rows and content). |
     | n, N | `app.next_match`, `app.previous_match` | Next / previous match (wrapping). |
     | escape | `app.clear_search` | Clear the search. |
     | l | `app.level` | Level filter of the app log: all, info+, warnings+, errors only. |
@@ -94,6 +96,8 @@ class ExplorerApp(App[None]):
     TITLE = "session-explorer"
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {SessionCommands}
+    #: A maximised pane keeps the search bar (``/`` searches it) and the footer.
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, SearchBar"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -135,6 +139,7 @@ class ExplorerApp(App[None]):
         self.label = label or str(layout.root)
         self.current_session: str | None = None
         self._loaded_once = False
+        self._background_started = False
         self._reload_on_index = False
         self._last_refresh = 0.0
         self._refresh_timer: Timer | None = None
@@ -203,13 +208,26 @@ class ExplorerApp(App[None]):
     @work(thread=True, exit_on_error=False, group="catalog")
     def open_catalog(self) -> None:
         try:
-            self.catalog.open()
+            # The first screen first: indexing and summarising start once it shows
+            # (see ``_start_background``).
+            self.catalog.open(background=False)
+            self.catalog.sessions()  # built here, off the UI thread
         except Exception as error:  # noqa: BLE001 - shown to the user, not fatal
             self.post_message(WorkerFailed("opening the logs", error))
             return
-        self.post_message(CatalogOpened())
+        self.post_message(CatalogOpened(self._read_first_session()))
         if self.poll_interval is not None:
             self.tail_loop()
+
+    def _read_first_session(self) -> SessionLoaded | None:
+        """The session the screen opens on, read in the opening worker (saves a trip
+        through another worker before the first screen); None when there is none or
+        it cannot be read here (the UI then reads it as usual, and reports errors)."""
+        try:
+            target = self.catalog.resolve(self.initial_session or "latest")
+            return SessionLoaded(target, self.catalog.session_lines(target), self.catalog.interactions(target))
+        except Exception:  # noqa: BLE001 - SessionNotFound, a read error: see above
+            return None
 
     @work(thread=True, exit_on_error=False, group="tail")
     def tail_loop(self) -> None:
@@ -247,7 +265,7 @@ class ExplorerApp(App[None]):
             )
 
     # --------------------------------------------------------------- handlers
-    def on_catalog_opened(self, _: CatalogOpened) -> None:
+    def on_catalog_opened(self, message: CatalogOpened) -> None:
         if not self._showing():
             return  # a worker's message after the screen was taken down
         for problem in self.catalog.problems():
@@ -257,7 +275,12 @@ class ExplorerApp(App[None]):
         target = self._initial_target()
         self.sessions_pane.select_session(target)
         if target == self.sessions_pane.selected_session_id:
-            self.show_session(target)
+            first = message.first
+            self.show_session(target, read=first is None or first.session_id != target)
+            if first is not None and first.session_id == target:
+                self.on_session_loaded(first)
+        if target is None:
+            self._start_background()
         # The sessions pane, or the log when there is only "All lines" to show.
         only_log = target is None and self.catalog.total_lines() > 0
         self.set_focus(self.log_pane if only_log else self.sessions_pane)
@@ -319,13 +342,17 @@ class ExplorerApp(App[None]):
 
     @on(SessionList.SessionSelected)
     def _session_selected(self, message: SessionList.SessionSelected) -> None:
-        self.show_session(message.session_id)
+        if message.session_id != self.current_session or not self._loaded_once:
+            self.show_session(message.session_id)
 
-    def show_session(self, session_id: str | None) -> None:
+    def show_session(self, session_id: str | None, *, read: bool = True) -> None:
+        """Show a session (None: every line); ``read`` False when its lines are
+        already read (``on_session_loaded`` follows)."""
         self.current_session = session_id
         self._update_log_title()
         self._reload_on_index = not self.catalog.progress().complete
-        self.load_session(session_id)
+        if read:
+            self.load_session(session_id)
 
     def on_session_loaded(self, message: SessionLoaded) -> None:
         if not self._showing():
@@ -355,6 +382,8 @@ class ExplorerApp(App[None]):
         self.interactions_pane.set_interactions(message.interactions)
         self.interactions_pane.display = message.session_id is not None
         self._update_empty_state()
+        if not self._background_started:
+            self.call_after_refresh(self._start_background)
         if message.session_id is not None or not self._view.is_plain or self._log_filters.active:
             self._need_facts(self._apply_view if self._log_filters.active or self._timeline else None)
         self._update_log_title()
@@ -363,14 +392,14 @@ class ExplorerApp(App[None]):
     def _open_interaction(self, message: InteractionsView.Opened) -> None:
         interactions = list(self.interactions_pane.interactions)
         index = next((i for i, x in enumerate(interactions) if x is message.interaction), 0)
-        self.push_screen(InteractionDetail(interactions, index))
+        self._open_detail(interactions, index)
 
     @on(LogView.LineSelected)
     def _log_line_selected(self, message: LogView.LineSelected) -> None:
         index = self._view.interaction_at(message.line_number)
         interactions = list(self.interactions_pane.interactions)
         if index is not None and index < len(interactions):
-            self.push_screen(InteractionDetail(interactions, index))
+            self._open_detail(interactions, index)
 
     @on(InteractionsView.Selected)
     def _interaction_selected(self, message: InteractionsView.Selected) -> None:
@@ -417,6 +446,10 @@ class ExplorerApp(App[None]):
         except QueryError as error:
             bar.set_status(str(error), error=True)
             return
+        pane = self.interactions_pane
+        if bar.pane == "interactions" and self._pane_shown(pane):
+            self._search_interactions(query)
+            return
         bar.set_status("searching…")
         self._start_search(query, move=True)
 
@@ -428,12 +461,21 @@ class ExplorerApp(App[None]):
             self.workers.cancel_group(self, "search")
             self.search_bar.set_status("search cancelled")
             return
-        self.search_bar.close()
+        bar = self.search_bar
+        bar.close()
         self._end_search()
-        self.log_pane.focus()
+        pane = self.interactions_pane if bar.pane == "interactions" else self.log_pane
+        if self._pane_shown(pane):
+            pane.focus()
 
-    @on(InteractionDetail.Moved)
-    def _detail_moved(self, message: InteractionDetail.Moved) -> None:
+    def _open_detail(self, interactions: list[Interaction], index: int) -> None:
+        # Screens are imported when first opened: not on the way to the first screen.
+        from session_explorer.ui.screens.detail import InteractionDetail
+
+        self.push_screen(InteractionDetail(interactions, index))
+
+    def on_interaction_detail_moved(self, message: InteractionDetailMoved) -> None:
+        """The detail screen moved to another interaction (``n``/``p``)."""
         self.interactions_pane.move_cursor(row=message.index)
 
     @on(LogView.FollowChanged)
@@ -446,8 +488,7 @@ class ExplorerApp(App[None]):
         while the logs are busy (a live app appends many times a second)."""
         if self._refresh_timer is not None:
             return
-        # While a big log is indexed, sessions and counts change all the time, and
-        # each redraw of the list costs about a millisecond per session.
+        # While a big log is indexed, sessions and counts change all the time.
         pause = SESSIONS_REFRESH if self.catalog.progress().complete else SESSIONS_REFRESH_INDEXING
         delay = self._last_refresh + pause - time.monotonic()
         if delay <= 0:
@@ -465,15 +506,25 @@ class ExplorerApp(App[None]):
         was_on_newest = pane.is_on_newest
         before = pane.summaries[0].id if pane.summaries else None
         summaries: list[SessionSummary] = self.catalog.sessions()
-        # No line count on "All lines": it changes with every appended line, and
-        # redrawing one row makes the list measure all of its rows again.
-        pane.update_sessions(summaries)
+        pane.update_sessions(summaries, all_lines_count=self._all_lines_count())
         newest = next((s.id for s in summaries if s.id != "in-progress"), None)
         if newest and newest != before and self._loaded_once and was_on_newest and self.log_pane.follow:
             # The developer re-ran the app: show the new run at once.
             pane.select_session(newest)
         self._loaded_once = True
         self._update_empty_state()
+
+    def _all_lines_count(self) -> int | None:
+        """The app log's line count, once it is indexed (None before)."""
+        if not self.catalog.sources or not self.catalog.progress().complete:
+            return None
+        return self.catalog.total_lines()
+
+    def _start_background(self) -> None:
+        """Index the logs and summarise the interaction files (after the first screen)."""
+        if not self._background_started:
+            self._background_started = True
+            self.catalog.start_background()
 
     def update_progress(self, progress: IndexProgress) -> None:
         self.status.set_progress(progress.done, progress.total, progress.complete)
@@ -660,6 +711,10 @@ class ExplorerApp(App[None]):
 
     # ------------------------------------------------------------------ search
     def _start_search(self, query: Query, *, move: bool) -> None:
+        if self._searching and not move:
+            # A search still running (of either pane) gives way to the view's own:
+            # its "searching…" would otherwise stay.
+            self.search_bar.set_status("")
         self._search_cancel.set()
         self._search_cancel = threading.Event()
         self._searching = True
@@ -694,6 +749,8 @@ class ExplorerApp(App[None]):
         if not found and move:
             bar.set_status("no matches", error=True)
             return
+        if move:  # a new search of the log ends the one of the interactions
+            self.interactions_pane.clear_search()
         self._query = query
         self._matches = found
         if log.follow and move:
@@ -702,7 +759,7 @@ class ExplorerApp(App[None]):
             at = next((i for i, n in enumerate(found) if n >= log.cursor_line), None)
             self._match = at if at is not None else 0
         current = found[self._match] if found else None
-        log.set_highlight(query.spans, current)
+        log.set_highlight(query.spans, current, query.matches_raw)
         if move and current is not None:
             log.go_to_line(current)
             bar.set_status(f"{len(found)} matches")
@@ -711,6 +768,7 @@ class ExplorerApp(App[None]):
         self._update_log_title()
 
     def _end_search(self) -> None:
+        """End the search of either pane."""
         self._search_cancel.set()
         self._searching = False
         self._query = None
@@ -718,6 +776,71 @@ class ExplorerApp(App[None]):
         self._match = 0
         self.log_pane.set_highlight(None)
         self._update_log_title()
+        self.interactions_pane.clear_search()
+
+    def _search_interactions(self, query: Query) -> None:
+        """Search the session's interactions, in a thread like the log: a long
+        session holds tens of megabytes of messages."""
+        self._search_cancel.set()
+        self._search_cancel = threading.Event()
+        self._searching = True
+        self.search_bar.set_status("searching…")
+        interactions = list(self.interactions_pane.interactions)
+        self.run_interactions_search(interactions, query, self._search_cancel)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def run_interactions_search(
+        self, interactions: list[Interaction], query: Query, cancel: threading.Event
+    ) -> None:
+        def progress(done: int, total: int) -> None:
+            if not cancel.is_set() and total:
+                self.call_from_thread(self._search_progress, cancel, done * 100 // total)
+
+        try:
+            found = find_interactions(query, interactions, cancel=cancel, progress=progress)
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.post_message(WorkerFailed("searching", error))
+            return
+        if not cancel.is_set():
+            self.call_from_thread(self._interactions_search_done, interactions, query, found, cancel)
+
+    def _interactions_search_done(
+        self, searched: list[Interaction], query: Query, found: list[int], cancel: threading.Event
+    ) -> None:
+        if cancel.is_set():
+            return
+        pane = self.interactions_pane
+        shown = pane.interactions
+        if len(shown) < len(searched) or any(a is not b for a, b in zip(searched, shown)):
+            self._search_interactions(query)  # read again meanwhile: search them again
+            return
+        self._searching = False
+        bar = self.search_bar
+        # Interactions that arrived during the search are matched now.
+        found = pane.find_matches(query, known=found, searched=len(searched))
+        if not found:
+            bar.set_status("no matches", error=True)
+            return
+        self._end_search()  # the log's, or an earlier one of the interactions
+        pane.set_search(query, found)
+        bar.set_status(f"{len(found)} matches")
+        bar.close()
+        pane.focus()
+
+    def _pane_shown(self, pane: LogView | InteractionsView) -> bool:
+        """``pane`` is on screen: displayed, and not hidden by another maximised pane."""
+        maximized = self.screen.maximized
+        return bool(pane.display) and (maximized is None or maximized is pane)
+
+    def _search_target(self) -> str | None:
+        """The pane ``/`` searches: the focused one of the two, else the app log;
+        the other one when that one is hidden (a maximised pane); None: neither shows."""
+        log, interactions = self.log_pane, self.interactions_pane
+        order = [interactions, log] if self.focused is interactions else [log, interactions]
+        for pane in order:
+            if self._pane_shown(pane):
+                return "interactions" if pane is interactions else "log"
+        return None
 
     # ------------------------------------------------------------ reading actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -725,9 +848,9 @@ class ExplorerApp(App[None]):
                       "toggle_timeline", "export"} and len(self.screen_stack) > 1:
             return False
         if action == "step_match":
-            return bool(self._matches)
+            return bool(self._matches) or self.interactions_pane.match_count > 0
         if action == "clear_search":
-            return self._query is not None
+            return self._query is not None or self.interactions_pane.search_query is not None
         if action == "toggle_timeline":
             return self.current_session is not None
         if action == "export":
@@ -735,18 +858,23 @@ class ExplorerApp(App[None]):
         return True
 
     def action_search(self) -> None:
-        if not self.log_pane.display:
+        target = self._search_target()
+        if target is None:
             return
         self.search_bar.set_status("")
-        self.search_bar.open("app log")
+        self.search_bar.open("interactions" if target == "interactions" else "app log", pane=target)
 
     def action_step_match(self, step: int) -> None:
+        if self.interactions_pane.search_query is not None:
+            self.interactions_pane.step_match(step)
+            return
         if not self._matches:
             return
         self._match = (self._match + step) % len(self._matches)
         current = self._matches[self._match]
         self.log_pane.go_to_line(current)
-        self.log_pane.set_highlight(self._query.spans if self._query else None, current)
+        query = self._query
+        self.log_pane.set_highlight(query.spans if query else None, current, query.matches_raw if query else None)
         self._update_log_title()
 
     def action_clear_search(self) -> None:
@@ -826,6 +954,8 @@ class ExplorerApp(App[None]):
 
     def action_export(self) -> None:
         if self.current_session is not None:
+            from session_explorer.ui.screens.export import ExportScreen
+
             self.push_screen(ExportScreen(self.catalog, self.current_session))
 
     # ----------------------------------------------------------------- actions
@@ -857,6 +987,8 @@ class ExplorerApp(App[None]):
         self.log_pane.action_toggle_wrap()
 
     def action_help(self) -> None:
+        from session_explorer.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def action_go_to_session(self, session_id: str) -> None:

@@ -26,7 +26,8 @@ class SessionCommands(Provider):
             ("Maximise pane", "Give the focused pane the whole screen (z)", app.action_maximize),
             ("Show keys", "Every key of every pane (?)", app.action_help),
             ("Go to all lines", "The whole app log", partial(app.action_go_to_session, None)),
-            ("Search the app log", "Text, Text (exact case) or re:expression (/)", app.action_search),
+            ("Search the focused pane", "App log or interactions: text, Text (exact case) or re:expression (/)",
+             app.action_search),
             *(
                 (f"Filter by level: {step.label}", "The app log's level filter (l cycles)",
                  partial(app.set_level, step))

@@ -12,7 +12,14 @@ from session_explorer.ui.sources import LineSource
 
 
 class CatalogOpened(Message):
-    """The catalog has its first listing (indexing may go on in the background)."""
+    """The catalog has its first listing (indexing may go on in the background).
+
+    ``first``: the session to show first, already read (None: read it on demand).
+    """
+
+    def __init__(self, first: SessionLoaded | None = None) -> None:
+        super().__init__()
+        self.first = first
 
 
 class CatalogChanged(Message):

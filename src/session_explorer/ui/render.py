@@ -218,17 +218,30 @@ def append_visible(text: Text, value: str, style: Style, control: Style) -> None
         text.append(piece, control if is_picture else style)
 
 
-#: Finds the (start, end) spans to highlight in a rendered message (a search).
+#: Finds the (start, end) spans to highlight in a rendered text (a search).
 Highlighter = Callable[[str], list[tuple[int, int]]]
+
+
+def highlight_range(text: Text, start: int, end: int | None, highlight: Highlighter | None,
+                    match_style: Style | None, *, padded: bool = False) -> None:
+    """Draw the spans ``highlight`` finds in ``text[start:end]`` (as displayed) in
+    ``match_style``; ``padded``: a column whose trailing blanks are padding, not text."""
+    if highlight is None or match_style is None:
+        return
+    shown = text.plain[start:end]
+    if padded:
+        shown = shown.rstrip(" ")
+    if not shown:
+        return
+    for begin, stop in highlight(shown):
+        text.stylize(match_style, start + begin, start + stop)
 
 
 def _append_message(text: Text, value: str, style: Style, styles: LogStyles,
                     highlight: Highlighter | None = None, match_style: Style | None = None) -> None:
     start = len(text)
     _append_message_text(text, value, style, styles)
-    if highlight is not None and match_style is not None:
-        for begin, end in highlight(text.plain[start:]):
-            text.stylize(match_style, start + begin, start + end)
+    highlight_range(text, start, None, highlight, match_style)
 
 
 def _append_message_text(text: Text, value: str, style: Style, styles: LogStyles) -> None:
@@ -248,7 +261,8 @@ def format_time(moment: datetime, reference_day: date | None) -> str:
     return clock
 
 
-def _append_tag(text: Text, session_id: str, columns: LogColumns, styles: LogStyles) -> None:
+def _append_tag(text: Text, session_id: str, columns: LogColumns, styles: LogStyles,
+                highlight: Highlighter | None = None, match_style: Style | None = None) -> None:
     if not columns.tag:
         return
     if not session_id or session_id == IN_PROGRESS:
@@ -257,8 +271,10 @@ def _append_tag(text: Text, session_id: str, columns: LogColumns, styles: LogSty
         filler = IN_PROGRESS_TAG if session_id else ""
         text.append(filler[: columns.tag].ljust(columns.tag) + " ", styles.time)
         return
+    start = len(text)
     tag = session_tag(session_id).ljust(columns.tag) + " "
     text.append(tag, styles.session_tag + Style(color=session_color(session_id)))
+    highlight_range(text, start, None, highlight, match_style, padded=True)
 
 
 def _fit_cell(value: str, width: int) -> str:
@@ -273,25 +289,34 @@ def _append_head(text: Text, head: RecordHead, columns: LogColumns, styles: LogS
                  match_style: Style | None = None) -> None:
     # Each column carries the space after it in its own style: no part of the row
     # starts with a blank (which some renderers of the snapshots drop).
+    # A search highlights its matches in every column, each column on its own.
+    def column(value: str, style: Style, *, visible: bool = False) -> None:
+        start = len(text)
+        if visible:
+            append_visible(text, value, style, styles.control)
+        else:
+            text.append(value, style)
+        highlight_range(text, start, None, highlight, match_style, padded=True)
+
     moment = head.timestamp
     if columns.date:
         day = ""
         if moment is not None:
             day = moment.strftime(SHORT_DATE_FORMAT if columns.date == SHORT_DATE_WIDTH else DATE_FORMAT)
-        text.append(day.ljust(columns.date) + " ", styles.date)
+        column(day.ljust(columns.date) + " ", styles.date)
     if moment is not None:
         stamp = format_time(moment, None if columns.date else reference_day)
         if len(stamp) > columns.time:
             day, stamp = stamp.split(" ", 1)
-            text.append(day + " ", styles.date)
-        text.append(stamp.ljust(columns.time) + " ", styles.time)
+            column(day + " ", styles.date)
+        column(stamp.ljust(columns.time) + " ", styles.time)
     else:
         text.append(" " * (columns.time + 1))
     level = head.level or ""
-    append_visible(text, _fit_cell(level, columns.level) + " ", styles.level(level), styles.control)
+    column(_fit_cell(level, columns.level) + " ", styles.level(level), visible=True)
     if columns.logger:
         logger = shorten_left(head.logger or "", columns.logger)
-        append_visible(text, logger.ljust(columns.logger) + " ", styles.logger, styles.control)
+        column(logger.ljust(columns.logger) + " ", styles.logger, visible=True)
     style = styles.message
     if level_class(level) == "error":
         style = style + Style(color=styles.level_error.color)
@@ -312,12 +337,13 @@ def render_log_line(
     A continuation line (traceback, multi-line message) is indented under its
     record's level column and styled after that record's level. Lines of the simple
     or JSON formats use the fields they have and leave the others blank.
-    ``highlight`` gives the spans of the message (as displayed) to draw in
-    ``match_style``: the matches of a search.
+    ``highlight`` gives the spans of a column's text (as displayed) to draw in
+    ``match_style``: the matches of a search, in every column (tag, date, time,
+    level, logger, message).
     """
     text = Text(no_wrap=True, end="")
     if line.head is not None:
-        _append_tag(text, line.session_id, columns, styles)
+        _append_tag(text, line.session_id, columns, styles, highlight, match_style)
         _append_head(text, line.head, columns, styles, reference_day, highlight, match_style)
         return text
     text.append(" " * columns.continuation_indent)
@@ -383,9 +409,7 @@ def render_interaction_row(
         at = plain.find(f" · {status}", start)
         if at >= 0:  # the blank after it goes with it (no part starts with a blank)
             text.stylize(Style(color=status_style.color), at + 3, at + 4 + len(status))
-    if highlight is not None and match_style is not None:
-        for begin, end in highlight(text.plain[start:]):
-            text.stylize(match_style, start + begin, start + end)
+    highlight_range(text, start, None, highlight, match_style)
     return text
 
 
@@ -781,6 +805,30 @@ def interaction_cells(
         "prompt": prompt_cell,
     }
     return tuple(makers[key]() for key, _ in columns)
+
+
+def interaction_row_texts(interaction: Interaction) -> tuple[str, ...]:
+    """The texts of an interaction's row as the table shows them, for a search: the
+    cells of the widest layout, and the token counts as the narrower ones merge them."""
+    cells = interaction_cells(interaction, WIDE_INTERACTION_COLUMNS)
+    return (*(cell.plain for cell in cells), _tokens_cell(interaction).plain)
+
+
+def highlight_interaction_cells(
+    cells: tuple[Text, ...],
+    columns: tuple[Column, ...],
+    highlight: Highlighter,
+    match_style: Style,
+) -> tuple[Text, ...]:
+    """The cells of a row that matches a search: the spans ``highlight`` finds in each
+    cell drawn in ``match_style``, and the number cell wholly in it, so that a row
+    matched by what it does not show (a message, a tool call) is marked too."""
+    for (key, _), cell in zip(columns, cells, strict=True):
+        if key == "number":
+            cell.stylize(match_style)
+        else:
+            highlight_range(cell, 0, None, highlight, match_style)
+    return cells
 
 
 @dataclass(slots=True)

@@ -19,6 +19,14 @@ BUILT_IN = [
     ("mouse", "Click a row to select it; the wheel scrolls"),
 ]
 
+#: What a key does, where the footer's short name would say too little (by binding id).
+DESCRIPTIONS = {
+    "app.search": "Search the focused pane: app log or interactions",
+    "app.next_match": "Next match (in the pane searched)",
+    "app.previous_match": "Previous match (in the pane searched)",
+    "app.clear_search": "Clear the search",
+}
+
 KEY_NAMES = {
     "question_mark": "?",
     "slash": "/",
@@ -81,7 +89,8 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
                 if isinstance(binding, Binding):
-                    table.add_row(key_label(binding.key), Text(binding.description or binding.action))
+                    description = DESCRIPTIONS.get(binding.id or "", binding.description or binding.action)
+                    table.add_row(key_label(binding.key), Text(description))
             table.add_row("", "")
         table.add_row(Text("Textual", style="bold underline"), "")
         for keys, description in BUILT_IN:

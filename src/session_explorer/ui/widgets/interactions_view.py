@@ -8,9 +8,12 @@ support and its own Line-API rendering for free.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import bisect
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -19,9 +22,25 @@ from textual.reactive import reactive
 from textual.scrollbar import ScrollTo, ScrollUp
 from textual.widgets import DataTable
 
+from session_explorer.core.interaction_search import interaction_matches, matching_interactions
 from session_explorer.core.models import Interaction
+from session_explorer.core.search import Query
 from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
+
+def find_interactions(
+    query: Query,
+    interactions: Sequence[Interaction],
+    *,
+    cancel: threading.Event | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[int]:
+    """The interactions ``query`` matches, by their row in the pane and their
+    content, as the pane's search finds them (for a thread worker)."""
+    return matching_interactions(
+        query, interactions, render.interaction_row_texts, cancel=cancel, progress=progress
+    )
+
 
 class InteractionsView(DataTable):
     """The interactions of one session, with totals in the border title.
@@ -40,7 +59,19 @@ class InteractionsView(DataTable):
     ``+N new`` badge (the border subtitle), and turning follow on or off posts
     :class:`FollowChanged`.
 
-    Component classes are DataTable's (`datatable--cursor`, `datatable--even-row`, ...).
+    A search (:meth:`set_search`, the app's ``/``) matches an interaction by its row
+    and its content (see :mod:`session_explorer.core.interaction_search`): each
+    matching row has its number and the matched text in its cells highlighted, the
+    border title counts the matches (``· 2/5 matches``), :meth:`step_match` moves
+    the cursor from match to match, and interactions that arrive later are matched
+    as they come.
+
+    | Class | Description |
+    | :- | :- |
+    | `interactions-view--match` | A search match (and the number of a matching row). |
+    | `interactions-view--match-current` | The current match's row. |
+
+    The other component classes are DataTable's (`datatable--cursor`, `datatable--even-row`, ...).
     The last column (the start of the last user message) is cut at the pane's edge.
     A narrow pane gets fewer columns (see ``render.INTERACTION_LAYOUTS``): the token
     counts merge into one, then the time goes; the status always shows.
@@ -49,8 +80,15 @@ class InteractionsView(DataTable):
     DEFAULT_CSS = """
     InteractionsView {
         overflow-x: hidden;
+        & > .interactions-view--match { background: $warning 35%; color: $foreground; }
+        & > .interactions-view--match-current { background: $warning; color: $background; text-style: bold; }
     }
     """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {
+        "interactions-view--match",
+        "interactions-view--match-current",
+    }
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="interactions.cursor_down"),
@@ -104,6 +142,12 @@ class InteractionsView(DataTable):
         self._interactions: list[Interaction] = []
         self._rows: dict[int, int] = {}  # JSONL line number -> row index
         self._totals = render.InteractionTotals()
+        # The search: its query, the matching rows (ascending) and the current one.
+        self._query: Query | None = None
+        self._matches: list[int] = []
+        self._matched: set[int] = set()
+        self._current: int | None = None
+        self._match_styles: tuple[Style, Style] | None = None
         self.set_reactive(InteractionsView.follow, follow)
         self._columns = render.WIDE_INTERACTION_COLUMNS
         for key, label in self._columns:
@@ -132,6 +176,7 @@ class InteractionsView(DataTable):
         self._rows = {}
         self._totals = render.InteractionTotals()
         self.new_rows = 0
+        self._matches, self._matched, self._current = [], set(), None
         self._append(interactions)
         if self.follow:
             self._go_to_end()
@@ -149,6 +194,79 @@ class InteractionsView(DataTable):
             self._go_to_end()
         elif added:
             self.new_rows += added
+
+    # --- search -------------------------------------------------------------
+
+    @property
+    def search_query(self) -> Query | None:
+        """The query of the search shown, or None."""
+        return self._query
+
+    @property
+    def matches(self) -> list[int]:
+        """The rows that match the search, ascending."""
+        return list(self._matches)
+
+    @property
+    def match_count(self) -> int:
+        return len(self._matches)
+
+    @property
+    def current_match(self) -> int | None:
+        """The row of the current match (the one the count's position names)."""
+        return self._current
+
+    def find_matches(self, query: Query, *, known: list[int] | None = None, searched: int = 0) -> list[int]:
+        """The rows that ``query`` matches (nothing is shown): ``known``, the matches
+        among the first ``searched`` rows (found by :func:`find_interactions`), and
+        those of the rows after them."""
+        rest = matching_interactions(query, self._interactions[searched:], render.interaction_row_texts)
+        return [*(known or ()), *(searched + n for n in rest)]
+
+    def set_search(self, query: Query, matches: list[int] | None = None) -> None:
+        """Show the search for ``query`` (``matches``: its rows, when already found) and
+        go to its first match: the last when following, else the first from the cursor."""
+        shown = self._matches
+        self._query = query
+        self._matches = sorted(self.find_matches(query) if matches is None else matches)
+        self._matched = set(self._matches)
+        self._current = None
+        self._restyle_rows(sorted({*shown, *self._matches}))
+        if self._matches:
+            if self.follow:
+                row = self._matches[-1]
+            else:
+                row = next((n for n in self._matches if n >= self.cursor_row), self._matches[0])
+            self._go_to_match(row)
+        self._update_title()
+
+    def step_match(self, step: int) -> None:
+        """Go to the next (``step`` 1) or previous (-1) match from the cursor, wrapping."""
+        if not self._matches:
+            return
+        row = self.cursor_row
+        if step > 0:
+            target = next((n for n in self._matches if n > row), self._matches[0])
+        else:
+            target = next((n for n in reversed(self._matches) if n < row), self._matches[-1])
+        self._go_to_match(target)
+        self._update_title()
+
+    def clear_search(self) -> None:
+        """Stop showing the search."""
+        if self._query is None:
+            return
+        shown = self._matches
+        self._query, self._matches, self._matched, self._current = None, [], set(), None
+        self._restyle_rows(shown)
+        self._update_title()
+
+    def _go_to_match(self, row: int) -> None:
+        previous, self._current = self._current, row
+        self._restyle_rows([r for r in (previous, row) if r is not None])
+        if row < len(self._interactions) - 1:
+            self.follow = False  # a move to an earlier row, as with k or g
+        self.move_cursor(row=row)
 
     # --- actions ------------------------------------------------------------
 
@@ -190,6 +308,17 @@ class InteractionsView(DataTable):
     def on_mount(self) -> None:
         self._fit_columns()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._query is not None and self._match_styles is not None:
+            self.call_later(self._restyle_matches)
+
+    def _restyle_matches(self) -> None:
+        """The theme or the stylesheet changed: draw the matches in the new styles."""
+        before = self._match_styles
+        if self._query is not None and self._styles_of_matches() != before:
+            self._restyle_rows(self._matches)
+
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         if not (event.ctrl or event.shift) and self.max_scroll_y > 0:
             self.follow = False
@@ -223,8 +352,8 @@ class InteractionsView(DataTable):
         added = 0
         for interaction in interactions:
             self._totals.add(interaction)
-            cells = render.interaction_cells(interaction, self._columns)
             row = self._rows.get(interaction.line_number)
+            cells = self._cells(interaction, len(self._interactions) if row is None else row, match=True)
             if row is None:
                 self._rows[interaction.line_number] = len(self._interactions)
                 self._interactions.append(interaction)
@@ -235,8 +364,66 @@ class InteractionsView(DataTable):
                 self._interactions[row] = interaction
                 for (key, _), cell in zip(self._columns, cells, strict=True):
                     self.update_cell(str(interaction.line_number), key, cell, update_width=True)
-        self.border_title = self._totals.title()
+        self._update_title()
         return added
+
+    def _cells(self, interaction: Interaction, row: int, *, match: bool = False) -> tuple[Text, ...]:
+        """The cells of ``row`` (``interaction``), highlighted when it matches the search.
+
+        ``match``: a new or updated row, matched here (that is how interactions
+        arriving during a search are counted); other rows keep what the search found.
+        """
+        cells = render.interaction_cells(interaction, self._columns)
+        query = self._query
+        if query is None:
+            return cells
+        if match:
+            self._note_match(row, interaction_matches(query, interaction, render.interaction_row_texts(interaction)))
+        if row not in self._matched:
+            return cells
+        match, current = self._styles_of_matches()
+        return render.highlight_interaction_cells(
+            cells, self._columns, query.spans, current if row == self._current else match
+        )
+
+    def _note_match(self, row: int, matches: bool) -> None:
+        if matches and row not in self._matched:
+            self._matched.add(row)
+            bisect.insort(self._matches, row)
+        elif not matches and row in self._matched:
+            self._matched.discard(row)
+            self._matches.remove(row)
+            if self._current == row:
+                self._current = None
+
+    def _styles_of_matches(self) -> tuple[Style, Style]:
+        styles = (
+            self.get_component_rich_style("interactions-view--match"),
+            self.get_component_rich_style("interactions-view--match-current"),
+        )
+        self._match_styles = styles
+        return styles
+
+    def _restyle_rows(self, rows: Iterable[int]) -> None:
+        """Draw ``rows`` again (their highlights changed)."""
+        for row in list(rows):
+            if 0 <= row < len(self._interactions):
+                interaction = self._interactions[row]
+                cells = self._cells(interaction, row)
+                for (key, _), cell in zip(self._columns, cells, strict=True):
+                    self.update_cell(str(interaction.line_number), key, cell)
+
+    def _update_title(self) -> None:
+        title = self._totals.title()
+        if self._query is not None:
+            count = len(self._matches)
+            if not count:
+                title += " · no matches"
+            elif self._current in self._matched:
+                title += f" · {self._matches.index(self._current) + 1}/{count} matches"
+            else:
+                title += f" · {count} matches"
+        self.border_title = title
 
     def _widen_columns(self, cells: tuple[Text, ...]) -> None:
         """Size the columns for a new row now, not when the table is next idle, so
@@ -258,9 +445,10 @@ class InteractionsView(DataTable):
             self.add_column(label, key=key)
         self._interactions, self._rows = [], {}
         for interaction in interactions:
-            self._rows[interaction.line_number] = len(self._interactions)
+            row = len(self._interactions)
+            self._rows[interaction.line_number] = row
             self._interactions.append(interaction)
-            cells = render.interaction_cells(interaction, columns)
+            cells = self._cells(interaction, row)
             self.add_row(*cells, key=str(interaction.line_number))
             self._widen_columns(cells)
         if self._interactions:

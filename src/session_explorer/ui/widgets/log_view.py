@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from datetime import date
 from typing import ClassVar
 
@@ -112,8 +112,8 @@ class LogView(ScrollView, can_focus=True):
     | `log-view--cursor` | The cursor row. |
 
     Search matches (:meth:`set_highlight`) are drawn in the visible rows only, from
-    the query's spans on each message as displayed; marks (:meth:`set_marks`) tint
-    whole rows.
+    the query's spans on each column as displayed (time, level, logger, message...),
+    on the lines the search matches; marks (:meth:`set_marks`) tint whole rows.
     """
 
     ALLOW_SELECT = False
@@ -246,6 +246,7 @@ class LogView(ScrollView, can_focus=True):
         self._announced: tuple[int, bool] | None = None
         self._highlight: render.Highlighter | None = None
         self._current_match: int | None = None
+        self._line_matches: Callable[[bytes], bool] | None = None
         self._marks: Container[int] = ()
         self.set_reactive(LogView.follow, follow)
         if follow:
@@ -378,11 +379,20 @@ class LogView(ScrollView, can_focus=True):
             self._announce_cursor()
         self.refresh()
 
-    def set_highlight(self, highlight: render.Highlighter | None, current: int | None = None) -> None:
-        """Draw search matches: ``highlight`` gives a message's match spans (None: no
-        search); the matches on line ``current`` are drawn as the current match."""
+    def set_highlight(
+        self,
+        highlight: render.Highlighter | None,
+        current: int | None = None,
+        line_matches: Callable[[bytes], bool] | None = None,
+    ) -> None:
+        """Draw search matches: ``highlight`` gives the match spans in the text of a
+        column (None: no search); the matches on line ``current`` are drawn as the
+        current match. ``line_matches(raw)`` says whether a line matches at all: only
+        the lines that do are highlighted (the search is over the raw line, whose
+        parts the columns show reworded, cut or not at all)."""
         self._highlight = highlight
         self._current_match = current
+        self._line_matches = line_matches
         self._clear_strips()
         self.refresh()
 
@@ -407,14 +417,26 @@ class LogView(ScrollView, can_focus=True):
 
     def reveal(self, first: int, last: int) -> None:
         """Scroll lines ``first`` to ``last`` into view (as much as fits) without
-        moving the cursor; following pauses when the view has to move up."""
+        moving the cursor; following pauses when the view has to move up.
+
+        Wrapping, the view scrolls by line too (see :mod:`.wrap_layout`): the lines
+        are in view when the rows of the viewport reach the end of line ``last``.
+        """
         height = self.scrollable_content_region.height
-        if height <= 0 or not self._line_count or self.wrap:
+        if height <= 0 or not self._line_count:
             return
+        last = min(last, self._line_count - 1)
         top = self.scroll_offset.y
-        if first >= top and last < top + height:
+        if self.wrap:
+            if first >= top and self._wrap_layout.shows_whole(
+                last, top, height, self._line_count, self._layout_key()
+            ):
+                return
+        elif first >= top and last < top + height:
             return
-        target = min(max(0, first - 1), self.max_scroll_y)
+        # One line of context above, unless it wraps (it could take the whole pane).
+        above = first - 1 if first > 0 and self._rows_of(first - 1) == 1 else first
+        target = min(max(0, above), self.max_scroll_y)
         if target < self.max_scroll_y:
             self._pause_follow()
         self.scroll_to(y=target, animate=False, force=True)
@@ -611,19 +633,22 @@ class LogView(ScrollView, can_focus=True):
             line_style = self.get_visual_style("log-view--marked").rich_style
         columns = self._columns(width)
         match_style = None
-        if self._highlight is not None:
+        highlight = self._highlight
+        if highlight is not None and self._line_matches is not None and not self._line_matches(line.raw):
+            highlight = None
+        if highlight is not None:
             name = "log-view--match-current" if line_number == self._current_match else "log-view--match"
             match_style = self.get_visual_style(name).rich_style
         interaction = getattr(line, "interaction", None)
         if interaction is not None:
             text = render.render_interaction_row(
                 interaction, columns=columns, styles=self._styles(),
-                reference_day=self._reference_day, highlight=self._highlight, match_style=match_style,
+                reference_day=self._reference_day, highlight=highlight, match_style=match_style,
             )
         else:
             text = render.render_log_line(
                 line, columns=columns, styles=self._styles(), reference_day=self._reference_day,
-                highlight=self._highlight, match_style=match_style,
+                highlight=highlight, match_style=match_style,
             )
         text.style = line_style
         if self.wrap:

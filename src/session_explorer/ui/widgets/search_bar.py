@@ -1,7 +1,8 @@
 """The search bar: the query typed after ``/``, a row above the status bar.
 
 It only collects the query and shows how the search is going (progress, the
-number of matches, or why the query is invalid); the app runs the search.
+number of matches, or why the query is invalid); the app runs the search, in the
+pane the bar was opened for (its placeholder names it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from textual.widgets import Input, Label, Static
 
 
 class SearchBar(Horizontal):
-    """``/`` + the query + a status (``searching… 42%``, ``17 matches``, an error).
+    """The pane searched + ``/`` + the query + a status (``searching… 42%``,
+    ``17 matches``, an error).
 
     | Key(s) | Id | Description |
     | :- | :- | :- |
@@ -31,6 +33,7 @@ class SearchBar(Horizontal):
         display: none;
         background: $panel;
         &.-visible { display: block; }
+        & > #search-target { width: auto; color: $text-muted; padding-left: 1; }
         & > #search-prompt { width: 2; color: $text-accent; text-style: bold; padding-left: 1; }
         & > Input {
             width: 1fr;
@@ -60,6 +63,7 @@ class SearchBar(Horizontal):
         """Escape in the bar."""
 
     def compose(self) -> ComposeResult:
+        yield Label("", id="search-target", markup=False)
         yield Label("/", id="search-prompt")
         yield Input(placeholder="text, Text (exact case) or re:expression", id="search-input")
         yield Static("", id="search-status", markup=False)
@@ -68,11 +72,19 @@ class SearchBar(Horizontal):
     def input(self) -> Input:
         return self.query_one(Input)
 
-    def open(self, target: str) -> None:
-        """Show the bar for the pane named ``target`` and focus the query."""
+    def open(self, target: str, *, pane: str = "log") -> None:
+        """Show the bar for the pane named ``target`` (``pane``: which one, for the
+        app) and focus the query."""
+        self._pane = pane
+        self.query_one("#search-target", Label).update(target)
         self.add_class("-visible")
         self.input.placeholder = f"search the {target}: text, Text (exact case) or re:expression"
         self.input.focus()
+
+    @property
+    def pane(self) -> str:
+        """The pane the bar was last opened for: ``log`` or ``interactions``."""
+        return getattr(self, "_pane", "log")
 
     def close(self) -> None:
         self.remove_class("-visible")

@@ -36,6 +36,16 @@ class WrapLayout:
             self._key = full_key
         return self._rows
 
+    def shows_whole(self, line: int, top: int, height: int, line_count: int, key: Hashable) -> bool:
+        """Whether the viewport from ``top`` shows every row of ``line``."""
+        rows = self.viewport(top, height, line_count, key)
+        if not rows or line < top:
+            return False
+        last_line, last_row = rows[-1]
+        if last_line != line:
+            return last_line > line
+        return last_row == self._rows_of(line) - 1
+
     def top_for(self, line: int, height: int) -> int:
         """The lowest top line that still shows all of ``line`` at the bottom."""
         used = 0
