@@ -188,6 +188,25 @@ def test_a_page_read_before_growth_stays_stale() -> None:
     assert not pages.is_loaded(0)
 
 
+def test_lines_put_by_a_tail_complete_their_pages_and_outlive_older_reads() -> None:
+    pages = LinePages(page_size=4)
+    lines = numbered_lines(7)
+    pages.want(0, 3, neighbours=False)
+    (first,) = pages.take_requests(3)
+    pages.store(first, lines[:3])
+    pages.refresh_from(2)  # the log grew once: page 0 is read again ...
+    pages.want(2, 3, neighbours=False)
+    (in_flight,) = pages.take_requests(3)
+    pages.refresh_from(2)  # ... and again, and the tail worker read lines 2 to 6
+    pages.put(2, lines[2:7])
+    assert [pages.get(n) for n in range(7)] == lines
+    assert pages.is_loaded(0) and pages.is_loaded(1)
+    assert pages.store(in_flight, lines[:3])  # read before: not kept over newer lines
+    assert pages.get(3) is lines[3]
+    pages.put(9, numbered_lines(10)[9:])  # page 2 not loaded up to line 9: not taken
+    assert pages.get(9) is None and not pages.is_loaded(2)
+
+
 def test_wrap_layout_lays_out_rows_from_the_top_line() -> None:
     heights = {0: 1, 1: 3, 2: 1, 3: 2}
     layout = WrapLayout(lambda line: heights[line])

@@ -42,7 +42,7 @@ from session_explorer.core.models import Interaction, SessionSummary
 from session_explorer.core.search import Query, QueryError, compile_query, search
 from session_explorer.core.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import SessionCommands
-from session_explorer.ui.messages import CatalogChanged, CatalogOpened, SessionLoaded, WorkerFailed
+from session_explorer.ui.messages import CatalogChanged, CatalogOpened, NewLines, SessionLoaded, WorkerFailed
 from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
 from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.empty_state import EmptyState
@@ -65,6 +65,8 @@ SESSIONS_REFRESH_INDEXING = 1.0
 NARROW_WIDTH = 110
 #: Seconds between two polls of the files (the tail). None: no polling (tests).
 POLL_INTERVAL = 0.02
+#: At most this many new lines are read by the tail worker for the log pane.
+NEW_LINES_READ = 512
 
 
 class ExplorerApp(App[None]):
@@ -140,6 +142,7 @@ class ExplorerApp(App[None]):
         self.current_session: str | None = None
         self._loaded_once = False
         self._background_started = False
+        self._log_view: LogView | None = None
         self._reload_on_index = False
         self._last_refresh = 0.0
         self._refresh_timer: Timer | None = None
@@ -191,6 +194,7 @@ class ExplorerApp(App[None]):
         self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_mount(self) -> None:
+        self._log_view = self.log_pane  # for the tail worker (no DOM query off the UI thread)
         self.screen.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self._update_log_title()
         self.status.follow = self.initial_follow
@@ -245,11 +249,31 @@ class ExplorerApp(App[None]):
             self.post_message(WorkerFailed("following the logs", error))
             return
         if changes:
+            shown = self.current_session
+            grew = any(
+                isinstance(change, LinesAppended) and (shown is None or shown in change.session_ids)
+                for change in changes
+            )
+            self.post_message(CatalogChanged(changes, self._read_new_lines() if grew else None))
             if any(isinstance(change, SessionsChanged) for change in changes):
                 # Build the session list here, off the UI thread: the UI's call to
                 # ``catalog.sessions()`` then finds it ready.
                 self.catalog.sessions()
-            self.post_message(CatalogChanged(changes))
+
+    def _read_new_lines(self) -> NewLines | None:
+        """The shown session's new lines, read here in the tail worker so that the
+        log pane shows them without a page load of its own (None: let it load)."""
+        source, view = self._base, self._log_view
+        if view is None:
+            return None
+        start = max(0, view.line_count - 1)  # the last line shown may have grown
+        try:
+            count = len(source)
+            if not 0 < count - start <= NEW_LINES_READ:
+                return None
+            return NewLines(source, start, source.read(start, count))
+        except Exception:  # noqa: BLE001 - the pane reads them itself and reports errors
+            return None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def load_session(self, session_id: str | None, keep_position: bool = False) -> None:
@@ -325,7 +349,7 @@ class ExplorerApp(App[None]):
             elif isinstance(change, Problem):
                 self.notify(change.message, severity="warning", timeout=8)
         if grew:
-            self._source_grew()
+            self._source_grew(message.new_lines)
         if sessions_changed:
             self.request_sessions_refresh()
 
@@ -560,11 +584,14 @@ class ExplorerApp(App[None]):
             self._facts_base = self._base
             self.read_facts(self._base, self.current_session is not None, None, self._facts_cancel)
 
-    def _source_grew(self) -> None:
+    def _source_grew(self, new_lines: NewLines | None = None) -> None:
         """New lines in the shown session: a plain view shows them at once, a
         filtered one once they are read (and the facts follow them)."""
         if self._view.is_plain:
-            self.log_pane.source_grew()
+            read = None
+            if new_lines is not None and new_lines.source is self._base:
+                read = (new_lines.start, new_lines.lines)
+            self.log_pane.source_grew(read=read)
         self._extend_facts()
 
     def _extend_facts(self) -> None:

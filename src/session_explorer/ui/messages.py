@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from textual.message import Message
 
 from session_explorer.core.catalog import Change
-from session_explorer.core.models import Interaction
+from session_explorer.core.models import Interaction, LogLine
 from session_explorer.ui.sources import LineSource
 
 
@@ -22,12 +23,25 @@ class CatalogOpened(Message):
         self.first = first
 
 
-class CatalogChanged(Message):
-    """What one poll of the catalog found (new lines, interactions, sessions...)."""
+@dataclass(frozen=True, slots=True)
+class NewLines:
+    """Lines ``start`` on of ``source``, read by the tail worker after an append."""
 
-    def __init__(self, changes: Sequence[Change]) -> None:
+    source: LineSource
+    start: int
+    lines: list[LogLine]
+
+
+class CatalogChanged(Message):
+    """What one poll of the catalog found (new lines, interactions, sessions...).
+
+    ``new_lines``: the shown session's new lines, when the worker read them.
+    """
+
+    def __init__(self, changes: Sequence[Change], new_lines: NewLines | None = None) -> None:
         super().__init__()
         self.changes = tuple(changes)
+        self.new_lines = new_lines
 
 
 class SessionLoaded(Message):

@@ -41,6 +41,7 @@ class LinePages:
         self._stale: dict[int, int] = {}  # page -> epoch when it went stale
         self._epoch = 0
         self._wanted: dict[int, None] = {}  # ordered: the needed page first
+        self._put: dict[int, int] = {}  # page -> epoch when lines were put into it
         self.errors: dict[int, str] = {}
 
     def page_of(self, line_number: int) -> int:
@@ -87,12 +88,44 @@ class LinePages:
         if request.generation != self.generation:
             return False
         self._pending.discard(request.page)
+        if request.epoch < self._put.get(request.page, -1):
+            return True  # read before lines were put into the page: those are newer
         if self._stale.get(request.page, -1) <= request.epoch:
             self._stale.pop(request.page, None)
         self.errors.pop(request.page, None)
         self._pages.discard(request.page)  # LRUCache.set keeps an existing value
         self._pages[request.page] = lines
         return True
+
+    def put(self, start: int, lines: list[LogLine]) -> None:
+        """Lines read elsewhere (a live tail's new lines), from line ``start`` on.
+
+        Each page they reach takes them when it then holds every line before them
+        (it is loaded that far, or they open it); it is then up to date, and a load
+        of it already in flight is not kept when it arrives.
+        """
+        size = self.page_size
+        end = start + len(lines)
+        pos = start
+        while pos < end:
+            page = pos // size
+            first = page * size
+            stop = min(first + size, end)
+            chunk = lines[pos - start:stop - start]
+            have = self._pages.get(page)
+            if pos == first:
+                new = list(chunk)
+            elif have is not None and len(have) >= pos - first:
+                new = have[:pos - first] + chunk
+            else:
+                pos = stop
+                continue
+            self._pages.discard(page)
+            self._pages[page] = new
+            self._stale.pop(page, None)
+            self.errors.pop(page, None)
+            self._put[page] = self._epoch
+            pos = stop
 
     def fail(self, request: PageRequest, error: str) -> bool:
         """Record a page that could not be read (it is retried after :meth:`refresh_from`)."""
@@ -119,5 +152,6 @@ class LinePages:
         self._pages.clear()
         self._pending.clear()
         self._stale.clear()
+        self._put.clear()
         self._wanted.clear()
         self.errors.clear()

@@ -12,12 +12,13 @@ from rich.text import Text
 from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollTo, ScrollUp
 from textual.strip import Strip
+from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from session_explorer.core.models import LogLine
@@ -243,6 +244,7 @@ class LogView(ScrollView, can_focus=True):
         self._longest_continuation = 0
         self._loads_scheduled = False
         self._version = 0
+        self._paint: tuple[int, Style] | None = None  # set while render_lines runs
         self._announced: tuple[int, bool] | None = None
         self._highlight: render.Highlighter | None = None
         self._current_match: int | None = None
@@ -306,11 +308,15 @@ class LogView(ScrollView, can_focus=True):
             self.post_message(self.FollowChanged(self, follow))
         self.refresh()
 
-    def source_grew(self, line_count: int | None = None) -> None:
+    def source_grew(
+        self, line_count: int | None = None, *, read: tuple[int, list[LogLine]] | None = None
+    ) -> None:
         """The source has new lines (or its last line grew, or it was truncated).
 
         Following, the newest line stays in view; otherwise the viewport stays
-        still and the badge counts the new lines.
+        still and the badge counts the new lines. ``read``: (first line, lines)
+        already read from the source by the caller's worker, from at most the old
+        last line to the end: shown at once, without a page load.
         """
         count = len(self._source) if line_count is None else line_count
         old = self._line_count
@@ -322,6 +328,10 @@ class LogView(ScrollView, can_focus=True):
             self.cursor_line = min(self.cursor_line, max(0, count - 1))
         else:
             self._pages.refresh_from(max(0, old - 1))
+            if read is not None and read[0] <= max(0, old - 1) and read[0] + len(read[1]) == count:
+                start, lines = read
+                self._pages.put(start, lines)
+                self._took_lines(lines, start, count)
             if not self.follow and count > old:
                 self.new_lines += count - old
         self._update_virtual_size()
@@ -600,9 +610,17 @@ class LogView(ScrollView, can_focus=True):
 
     # --- rendering ----------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What every row needs, looked up once per paint (``rich_style`` walks the
+        # DOM: a quarter of a cached row's cost when asked per row).
+        self._paint = (self.scrollable_content_region.width, self.rich_style)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self._paint or (self.scrollable_content_region.width, self.rich_style)
         line_number, row = self._locate(y)
         if line_number < 0 or line_number >= self._line_count:
             return Strip.blank(width, base)
@@ -620,13 +638,14 @@ class LogView(ScrollView, can_focus=True):
     def _line_strips(self, line_number: int, line: LogLine, width: int) -> list[Strip]:
         """The rows of one line, cropped to the pane (cached)."""
         is_cursor = line_number == self.cursor_line
-        height = self.scrollable_content_region.height
-        scroll_x = 0 if self.wrap else self.scroll_offset.x
-        key = (line_number, width, scroll_x, is_cursor, self.wrap, height if self.wrap else 0)
+        wrap = self.wrap
+        height = self.scrollable_content_region.height if wrap else 0
+        scroll_x = 0 if wrap else self.scroll_offset.x
+        key = (line_number, width, scroll_x, is_cursor, wrap, height)
         strips = self._strips.get(key)
         if strips is not None:
             return strips
-        line_style = self.rich_style
+        line_style = self._paint[1] if self._paint else self.rich_style
         if is_cursor:
             line_style = self.get_visual_style("log-view--cursor").rich_style
         elif line_number in self._marks:
@@ -757,8 +776,18 @@ class LogView(ScrollView, can_focus=True):
             size = Size(0, top_end + height if top_end else self._line_count)
         else:
             size = Size(self._content_width(), self._line_count)
-        if size != self.virtual_size:
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted:
             self.virtual_size = size
+            return
+        # Setting ``virtual_size`` lays the whole screen out again (some 20 ms),
+        # which a live tail would pay for every new line: the scrollbars are
+        # updated directly instead (they ask for a layout themselves when one
+        # appears or goes).
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:
         height = self.scrollable_content_region.height
@@ -804,6 +833,31 @@ class LogView(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(self, self.cursor_line, line))
 
     # --- loading ------------------------------------------------------------
+
+    def _took_lines(self, lines: list[LogLine], start: int, stop: int) -> None:
+        """Lines ``start`` to ``stop`` are new in the pages: measure them, and drop
+        what was drawn of them (of every line when the layout changes)."""
+        days, reference_day = self._days, self._reference_day
+        for line in lines:
+            if line.head is not None:
+                self._longest_message = max(self._longest_message, len(line.head.message))
+                if line.head.timestamp is not None:
+                    self._see_day(line.head.timestamp.date())
+            else:
+                self._longest_continuation = max(self._longest_continuation, len(line.raw))
+        self._longest_message = min(self._longest_message, render.MAX_MESSAGE_CHARS + 20)
+        self._longest_continuation = min(self._longest_continuation, render.MAX_MESSAGE_CHARS + 20)
+        if self.wrap or self._days != days or self._reference_day != reference_day:
+            self._clear_strips()  # rows' heights or the date column change
+        else:
+            # Only these rows are drawn again (a live tail adds a line or two; the
+            # rest of the screen stays as drawn).
+            self._drop_strips(start, stop)
+
+    def _drop_strips(self, start: int, stop: int) -> None:
+        """Drop the rendered rows of lines ``start`` to ``stop`` (not wrapping)."""
+        for key in [key for key in self._strips.keys() if start <= key[0] < stop]:
+            self._strips.discard(key)
 
     def _clear_strips(self) -> None:
         """Drop rendered rows (and with them the wrap layout)."""
@@ -866,16 +920,7 @@ class LogView(ScrollView, can_focus=True):
         )
         if not kept:
             return
-        for line in lines:
-            if line.head is not None:
-                self._longest_message = max(self._longest_message, len(line.head.message))
-                if line.head.timestamp is not None:
-                    self._see_day(line.head.timestamp.date())
-            else:
-                self._longest_continuation = max(self._longest_continuation, len(line.raw))
-        self._longest_message = min(self._longest_message, render.MAX_MESSAGE_CHARS + 20)
-        self._longest_continuation = min(self._longest_continuation, render.MAX_MESSAGE_CHARS + 20)
-        self._clear_strips()
+        self._took_lines(lines, request.start, request.stop)
         self._update_virtual_size()
         if self.follow:
             self._go_to_end()

@@ -31,6 +31,7 @@ class StatusBar(Horizontal):
     def __init__(self, label: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.label = label
+        self._index_text = ""
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, id="status-text", markup=False)
@@ -46,14 +47,20 @@ class StatusBar(Horizontal):
 
     def set_progress(self, done: int, total: int, complete: bool) -> None:
         bar = self.query_one(ProgressBar)
-        text = self.query_one("#status-index", Label)
         if complete or total <= 0:
             bar.display = False
-            text.update(f"indexed {_size(total)}" if total else "")
+            self._set_index_text(f"indexed {_size(total)}" if total else "")
             return
         bar.display = True
         bar.update(total=total, progress=done)
-        text.update(f"indexing {_size(done)} / {_size(total)}")
+        self._set_index_text(f"indexing {_size(done)} / {_size(total)}")
+
+    def _set_index_text(self, text: str) -> None:
+        # A label's update lays the screen out again: not for every appended line
+        # when the text reads the same.
+        if text != self._index_text:
+            self._index_text = text
+            self.query_one("#status-index", Label).update(text)
 
 
 def _size(count: int) -> str:
