@@ -126,6 +126,7 @@ class Catalog:
         self._version = 0  # bumped whenever a poll sees a change to the sessions
         self._counts_refreshed_at = 0.0
         self._newest_cache: dict[str, tuple[object, dict[str, SessionStats]]] = {}
+        self._summaries: dict[str, tuple[tuple[object, ...], SessionSummary]] = {}
         self._sessions_cache: tuple[tuple[int, int], list[SessionSummary]] | None = None
         self._scanner: threading.Thread | None = None
         self._stop = threading.Event()
@@ -254,10 +255,10 @@ class Catalog:
         files = {f.session_id: f for f in self.files}
         now = time.monotonic()
         indexed = self.progress().complete
-        summaries = [
-            self._summary(sid, files.get(sid), stats.get(sid), now, indexed)
-            for sid in set(files) | set(stats)
-        ]
+        ids = set(files) | set(stats)
+        summaries = [self._summary(sid, files.get(sid), stats.get(sid), now, indexed) for sid in ids]
+        for gone in self._summaries.keys() - ids:
+            del self._summaries[gone]
         summaries.sort(key=lambda s: s.id, reverse=True)  # same start: ``_2`` before plain
         summaries.sort(key=_newest_first)
         return summaries
@@ -299,6 +300,21 @@ class Catalog:
     ) -> SessionSummary:
         jsonl: InteractionStats | None = file.stats if file is not None else None
         changed = [t for t in (file.changed_at if file else None, self._appended_at.get(sid)) if t]
+        growing = bool(changed) and now - max(changed) < GROWING_SECONDS
+        # Thousands of sessions, few of which change between two lists: a summary
+        # is made again only when what it is made of changed.
+        inputs = (jsonl, file.name if file is not None else None, log, growing, log is not None or not indexed)
+        cached = self._summaries.get(sid)
+        if cached is not None and cached[0] == inputs:
+            return cached[1]
+        summary = self._make_summary(sid, file, jsonl, log, growing, indexed)
+        self._summaries[sid] = (inputs, summary)
+        return summary
+
+    def _make_summary(
+        self, sid: str, file, jsonl: InteractionStats | None, log: SessionStats | None,
+        growing: bool, indexed: bool,
+    ) -> SessionSummary:
         # A seed-style id is the moment the session started; otherwise its first record.
         starts = [t for t in (jsonl and jsonl.first_ts, log and log.first_ts) if t]
         ends = [t for t in (jsonl and jsonl.last_ts, log and log.last_ts) if t]
@@ -314,7 +330,7 @@ class Catalog:
             models=jsonl.models if jsonl else (),
             tokens=jsonl.tokens if jsonl else 0,
             interactions_file=file.name if file is not None else None,
-            growing=bool(changed) and now - max(changed) < GROWING_SECONDS,
+            growing=growing,
             # Until the logs are indexed, a session not met yet may still be there.
             in_app_log=log is not None or not indexed,
             prompt=jsonl.first_user_text if jsonl else "",

@@ -255,7 +255,7 @@ class ExplorerApp(App[None]):
                 for change in changes
             )
             self.post_message(CatalogChanged(changes, self._read_new_lines() if grew else None))
-            if any(isinstance(change, SessionsChanged) for change in changes):
+            if any(isinstance(change, SessionsChanged) for change in changes) and self._refresh_due():
                 # Build the session list here, off the UI thread: the UI's call to
                 # ``catalog.sessions()`` then finds it ready.
                 self.catalog.sessions()
@@ -507,14 +507,20 @@ class ExplorerApp(App[None]):
         self.status.follow = message.follow
 
     # ----------------------------------------------------------------- helpers
+    def _refresh_pause(self) -> float:
+        # While a big log is indexed, sessions and counts change all the time.
+        return SESSIONS_REFRESH if self.catalog.progress().complete else SESSIONS_REFRESH_INDEXING
+
+    def _refresh_due(self) -> bool:
+        """The session list is refreshed soon (any thread): worth building it now."""
+        return time.monotonic() >= self._last_refresh + self._refresh_pause() - POLL_INTERVAL * 2
+
     def request_sessions_refresh(self) -> None:
         """Refresh the session list now, or once at most every SESSIONS_REFRESH seconds
         while the logs are busy (a live app appends many times a second)."""
         if self._refresh_timer is not None:
             return
-        # While a big log is indexed, sessions and counts change all the time.
-        pause = SESSIONS_REFRESH if self.catalog.progress().complete else SESSIONS_REFRESH_INDEXING
-        delay = self._last_refresh + pause - time.monotonic()
+        delay = self._last_refresh + self._refresh_pause() - time.monotonic()
         if delay <= 0:
             self.refresh_sessions()
         else:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar
+
+
+#: Seconds between two redraws of the index progress.
+PROGRESS_EVERY = 0.25
 
 
 class StatusBar(Horizontal):
@@ -32,6 +38,7 @@ class StatusBar(Horizontal):
         super().__init__(id=id)
         self.label = label
         self._index_text = ""
+        self._progress_shown = 0.0
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, id="status-text", markup=False)
@@ -51,6 +58,10 @@ class StatusBar(Horizontal):
             bar.display = False
             self._set_index_text(f"indexed {_size(total)}" if total else "")
             return
+        now = time.monotonic()
+        if bar.display and now - self._progress_shown < PROGRESS_EVERY:
+            return  # each change lays the line out again: a few times a second is enough
+        self._progress_shown = now
         bar.display = True
         bar.update(total=total, progress=done)
         self._set_index_text(f"indexing {_size(done)} / {_size(total)}")
