@@ -7,7 +7,8 @@ Prints: `grep -c '^\\['` time in the same run (min of three runs before the inde
 three after, as other processes share the cores), full index time, its ratio to grep
 and its CPU time (index process plus worker processes) per MiB, first
 page of random sessions before the index (idle and while the build runs) and after
-it (median / max), tail_lines time, and peak RSS. Each measurement that needs a
+it (median / max), tail_lines time, peak RSS, and ``session-explorer list --json`` on the
+log's directory (its time beyond the full index). Each measurement that needs a
 fresh process runs in a child (``--child``) so its peak RSS is its own.
 """
 
@@ -138,7 +139,24 @@ def main() -> int:
     print(f"tail_lines(100)         before {result['tail_before_ms']:.1f} ms   after {result['tail_after_ms']:.1f} ms")
     print(f"peak RSS                index process {result['rss_self']:.0f} MiB   "
           f"(before build {result['rss_before_build']:.0f} MiB)   workers max {result['rss_workers']:.0f} MiB")
+    if path.name == "app.log" and (path.parent / "llm_interactions").is_dir():
+        listed, list_s = time_list(path.parent)
+        print(f"list --json             {list_s:7.2f} s   {listed} sessions, "
+              f"{list_s - result['index_s']:.2f} s beyond the full index (whole command: start-up, "
+              f"index, JSONL summaries, output)")
     return 0
+
+
+def time_list(directory: Path) -> tuple[int, float]:
+    """``session-explorer list DIR --json`` as a user runs it (the best of two)."""
+    best, count = float("inf"), 0
+    for _ in range(2):
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "session_explorer", "list", str(directory), "--json"],
+                             check=True, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1] / "src")
+        best = min(best, time.perf_counter() - t0)
+        count = len(json.loads(out.stdout))
+    return count, best
 
 
 if __name__ == "__main__":
