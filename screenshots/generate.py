@@ -20,9 +20,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 from session_explorer.core.layout import discover  # noqa: E402
 from session_explorer.ui.app import make_app  # noqa: E402
+from tests.ui.app_helpers import settle  # noqa: E402  (the snapshot tests' wait)
 
 OLD_MTIME = 1_700_000_000
 
@@ -31,15 +33,10 @@ async def capture(logs: Path, name: str, keys: Sequence[str] = (), size=(150, 42
     app = make_app(discover(logs), poll_interval=None, label="sample_logs", **options)
     app.theme = "textual-dark"
     async with app.run_test(size=size) as pilot:
-        for _ in range(3):
-            await pilot.pause()
-            while any(w.is_running for w in app.workers):
-                await pilot.pause(0.01)
+        await settle(app, pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause(0.05)
-            while any(w.is_running for w in app.workers):
-                await pilot.pause(0.01)
+            await settle(app, pilot, rounds=1)
         await pilot.pause(0.1)
         target = HERE / f"{name}.svg"
         app.save_screenshot(filename=target.name, path=str(HERE))
@@ -56,6 +53,7 @@ SHOTS: list[tuple[str, dict]] = [
     ("timeline", {"session": "20251112_085857", "keys": ("2", "t", "g")}),
     ("search", {"session": "20251112_085857", "keys": ("2", "slash", *"ride export", "enter", "n")}),
     ("correlation", {"session": "20251112_085857", "keys": ("3", "g")}),
+    ("search-interactions", {"keys": ("3", "slash", *"legs", "enter")}),
 ]
 
 
