@@ -364,21 +364,51 @@ def scan_block(data: bytes, seen: set[str] | None = None, end: int | None = None
 
 def _scan_block_keys(data: bytes, end: int, seen: set[str] | None) -> BlockScan | None:
     """:func:`scan_block`'s fast path; None when a key does not check out."""
-    keys = _LINE_KEY_M_RE.findall(data, 0, end)
+    return _scan_keys(data, end, seen, _LINE_KEY_M_RE, _FIRST_KEY_M_RE, _checked_key)
+
+
+def _scan_block_lines(data: bytes, seen: set[str] | None = None) -> BlockScan:
+    """The previous block scanner (one key per line, every line checked by the
+    pattern), for blocks the fast path does not read; JSON records and ids over a
+    newline are read line by line."""
+    scan = _scan_keys(data, len(data), seen, _LINE_KEY_RE, _FIRST_KEY_RE, _plain_key)
+    return scan if scan is not None else _with_firsts(scan_block_naive(data), seen)
+
+
+def _checked_key(key: bytes) -> tuple[bytes, bytes | None] | None:
+    """(raw id, simple level) of a fast-path key that checks out, else None."""
+    m = _KEY_M_CHECK.fullmatch(key)
+    return None if m is None else m.group(1, 2)
+
+
+def _plain_key(key: bytes) -> tuple[bytes, bytes | None] | None:
+    """(raw id, simple level) of a key of ``_LINE_KEY_RE``; None for a JSON record or
+    an id over a newline."""
+    if key[0] != 0x5B or b"\n" in key:
+        return None
+    close = key.index(b"]")
+    return key[1:close], (key[close + 4:-3] if len(key) > close + 4 else None)
+
+
+def _scan_keys(data: bytes, end: int, seen: set[str] | None, line_re: re.Pattern[bytes],
+               first_re: re.Pattern[bytes], read_key) -> BlockScan | None:
+    """Summarise ``data[:end]`` from one key per line (``line_re`` finds the keys after
+    each newline, ``first_re`` the first line's); each distinct key is read once by
+    ``read_key``, and None from it gives up the whole block (None)."""
+    keys = line_re.findall(data, 0, end)
     keys[-1:] = []  # the match at the final newline opens no line
-    first_m = _FIRST_KEY_M_RE.match(data, 0, end)
+    first_m = first_re.match(data, 0, end)
     keys.insert(0, first_m.group() if first_m else b"")
     counter = Counter(keys)
     n_other = counter.pop(b"", 0)
     counts: dict[str, SessionCounts] = {}
     sid_of: dict[bytes, str] = {}  # key -> session
     raw_sid: dict[bytes, str] = {}  # raw id -> session
-    check = _KEY_M_CHECK.fullmatch
     for key, n in counter.items():
-        m = check(key)
-        if m is None:  # JSON, an id over a newline, or not a record after all
+        parts = read_key(key)
+        if parts is None:
             return None
-        raw, level = m.group(1, 2)
+        raw, level = parts
         sid = raw_sid.get(raw)
         if sid is None:
             sid = raw_sid[raw] = decode_id(raw)
@@ -398,42 +428,6 @@ def _scan_block_keys(data: bytes, end: int, seen: set[str] | None) -> BlockScan 
         scan.tail_owner = sid_of[last_key]
     _count_detailed_levels(data, counts, raw_sid, end)
     _record_firsts(data, scan, seen, raw_sid, end)
-    return scan
-
-
-def _scan_block_lines(data: bytes, seen: set[str] | None = None) -> BlockScan:
-    """The previous block scanner (one key per line, every line checked by the
-    pattern), for blocks the fast path does not read; JSON records and ids over a
-    newline are read line by line."""
-    keys = _LINE_KEY_RE.findall(data)
-    keys[-1:] = []  # the match at the final newline opens no line
-    first_m = _FIRST_KEY_RE.match(data)
-    keys.insert(0, first_m.group() if first_m else b"")
-    counter = Counter(keys)
-    n_other = counter.pop(b"", 0)
-    counts: dict[str, SessionCounts] = {}
-    sid_of: dict[bytes, str] = {}  # key -> session
-    raw_sid: dict[bytes, str] = {}  # raw id -> session
-    for key, n in counter.items():
-        if key[0] != 0x5B or b"\n" in key:  # a JSON record, or an id over a newline
-            return _with_firsts(scan_block_naive(data), seen)
-        close = key.index(b"]")
-        raw = key[1:close]
-        sid = raw_sid.get(raw) or raw_sid.setdefault(raw, decode_id(raw))
-        sid_of[key] = sid
-        c = counts.get(sid) or counts.setdefault(sid, SessionCounts())
-        c.lines += n
-        c.records += n
-        if len(key) > close + 4:  # simple: "] - LEVEL - "
-            c.add_level(key[close + 4:-3].decode("ascii"), n)
-    scan = BlockScan(len(keys), 0, counts, {}, {}, None, others=n_other)
-    if n_other:
-        _attribute_runs(keys, sid_of, scan)
-    last_key = keys[-1]
-    if last_key:
-        scan.tail_owner = sid_of[last_key]
-    _count_detailed_levels(data, counts, raw_sid)
-    _record_firsts(data, scan, seen, raw_sid)
     return scan
 
 
