@@ -215,3 +215,31 @@ async def test_enter_opens_the_interaction_detail() -> None:
         await settle(app, pilot)
         assert app.screen is not detail
         assert app.interactions_pane.cursor_row == 1
+
+
+async def test_a_session_of_the_app_log_only_asked_for_at_start_is_shown(tmp_path) -> None:
+    # No JSONL files: the older session is known only once the index reaches it.
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    older, newer = "20251105_100000", "20251105_110000"
+    (logs / "app.log").write_bytes(
+        b"".join(rec(older, i % 60, "INFO", f"older {i}") for i in range(300))
+        + b"".join(rec(newer, i % 60, "INFO", f"newer {i}") for i in range(300))
+    )
+    app = make_app(discover(logs), session=older, poll_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.current_session == older and app.log_pane.line_count == 300
+
+
+async def test_logs_are_indexed_even_when_the_first_session_cannot_be_read(tmp_path, monkeypatch) -> None:
+    from session_explorer.core.catalog import Catalog
+
+    def unreadable(self, session_id):
+        raise PermissionError(13, "Permission denied", f"session_{session_id}.jsonl")
+
+    monkeypatch.setattr(Catalog, "interactions", unreadable)
+    app = make_app(discover(copy_sample(tmp_path)), poll_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)  # the catalog settles: indexing and summaries ran
+        assert app.catalog.settled and app.sessions_pane.summaries[0].interactions == 3

@@ -284,3 +284,21 @@ async def test_a_long_search_of_the_interactions_can_be_cancelled(tmp_path: Path
         # Nothing changed: the log's search stays, the interactions are not searched.
         assert app.interactions_pane.search_query is None
         assert app._matches == log_matches
+
+
+async def test_a_search_goes_on_over_interactions_read_again(tmp_path: Path) -> None:
+    app = explorer(copy_sample(tmp_path), session=REVIEW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        pane = app.interactions_pane
+        await pilot.press("3", "slash", *"ride_history", "enter")
+        await settle(app, pilot)
+        found = list(pane.matches)
+        assert found
+        pane.follow = False
+        pane.move_cursor(row=0)
+        await pilot.pause()
+        app.load_session(app.current_session, keep_position=True)  # as after indexing
+        await settle(app, pilot)
+        assert pane.search_query is not None and pane.matches == found
+        assert pane.cursor_row == 0  # matched again in the worker: nobody moved

@@ -153,3 +153,31 @@ async def test_step_moves_from_any_pane_and_stops_at_the_ends() -> None:
         view.step(-5)
         await pilot.pause()
         assert view.selected_session_id is None and app.selected[-1] is None
+
+
+async def test_a_click_selects_the_row_under_it_after_rows_moved() -> None:
+    app = SessionsApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(sessions()[1:])
+        await pilot.pause()  # rows drawn (and cached) at their old places
+        view.update_sessions(sessions())  # a new session on top: every row moves down
+        await pilot.pause()
+        # Entry 2 (OTHER) is drawn on screen rows 4-5, below the border row.
+        await pilot.click(SessionList, offset=(5, 1 + 2 * 2))
+        await pilot.pause()
+        assert view.selected_session_id == OTHER
+
+
+async def test_a_refresh_leaves_the_list_where_it_was_scrolled() -> None:
+    app = SessionsApp()
+    many = [summary(f"20251105_{100000 + n:06d}", -n) for n in range(60)]
+    async with app.run_test(size=(60, 20)) as pilot:
+        view = app.query_one(SessionList)
+        view.update_sessions(many)
+        await pilot.pause()
+        view.scroll_to(y=40, animate=False)
+        await pilot.pause()
+        view.update_sessions(many)  # new numbers, same rows: the view stays put
+        await pilot.pause()
+        assert view.scroll_y == 40 and view.highlighted == 0

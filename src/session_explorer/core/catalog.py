@@ -127,6 +127,7 @@ class Catalog:
         self._counts_refreshed_at = 0.0
         self._newest_cache: dict[str, tuple[object, dict[str, SessionStats]]] = {}
         self._summaries: dict[str, tuple[tuple[object, ...], SessionSummary]] = {}
+        self._build_lock = threading.Lock()
         self._sessions_cache: tuple[tuple[int, int], list[SessionSummary]] | None = None
         self._scanner: threading.Thread | None = None
         self._stop = threading.Event()
@@ -134,6 +135,10 @@ class Catalog:
         self._background = False
 
     # ---------------------------------------------------------------- lifecycle
+    @property
+    def opened(self) -> bool:
+        return self._opened
+
     def open(self, *, wait: bool = False, background: bool = True) -> None:
         """Open the logs, start indexing the app logs and summarising the interaction
         files.
@@ -242,13 +247,14 @@ class Catalog:
         background reader saw a change (or every few seconds, as sessions stop
         being live).
         """
-        key = (self._version, int(time.monotonic() // _LIVE_TICK))
-        cached = self._sessions_cache
-        if cached is not None and cached[0] == key and not self._dirty.is_set():
-            return list(cached[1])
-        summaries = self._build_sessions()
-        self._sessions_cache = (key, summaries)
-        return list(summaries)
+        with self._build_lock:  # the UI and the tail worker both ask: built once
+            key = (self._version, int(time.monotonic() // _LIVE_TICK))
+            cached = self._sessions_cache
+            if cached is not None and cached[0] == key and not self._dirty.is_set():
+                return list(cached[1])
+            summaries = self._build_sessions()
+            self._sessions_cache = (key, summaries)
+            return list(summaries)
 
     def _build_sessions(self) -> list[SessionSummary]:
         stats = self._log_stats()
@@ -258,7 +264,7 @@ class Catalog:
         ids = set(files) | set(stats)
         summaries = [self._summary(sid, files.get(sid), stats.get(sid), now, indexed) for sid in ids]
         for gone in self._summaries.keys() - ids:
-            del self._summaries[gone]
+            self._summaries.pop(gone, None)
         summaries.sort(key=lambda s: s.id, reverse=True)  # same start: ``_2`` before plain
         summaries.sort(key=_newest_first)
         return summaries

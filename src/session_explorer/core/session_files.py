@@ -59,7 +59,8 @@ class SessionFile:
         self._path: Path | None = None
         self._reader_: JsonlReader | None = None
         self._summary = JsonlSummary()
-        self._stats: InteractionStats | None = None
+        self._stats: tuple[int, InteractionStats] | None = None
+        self._generation = 0  # bumped after each reading of the file
         self._signature: tuple[int, int] | None = None
         self.changed_at: float | None = None  # time.monotonic() of the last change seen
         self.scanned = False
@@ -79,9 +80,14 @@ class SessionFile:
 
     @property
     def stats(self) -> InteractionStats:
-        stats = self._stats
-        if stats is None:
-            stats = self._stats = self._summary.stats()
+        # Asked from any thread while another may be reading the file: a copy is
+        # kept only for the reading it was made after.
+        generation = self._generation
+        cached = self._stats
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        stats = self._summary.stats()
+        self._stats = (generation, stats)
         return stats
 
     def signature(self) -> tuple[int, int] | None:
@@ -100,7 +106,7 @@ class SessionFile:
         self._signature = signature
         offset = self._reader.offset
         self._summary.add_new(self._reader)  # streamed: interactions are not kept here
-        self._stats = None
+        self._generation += 1
         reset = self._reader.last_reset is not None
         self.scanned = True
         if not reset and self._reader.offset == offset:

@@ -65,6 +65,9 @@ SESSIONS_REFRESH_INDEXING = 1.0
 NARROW_WIDTH = 110
 #: Seconds between two polls of the files (the tail). None: no polling (tests).
 POLL_INTERVAL = 0.02
+#: Seconds after opening by which indexing starts even if the first screen is not
+#: complete (it starts as soon as it is).
+BACKGROUND_LATEST = 2.0
 #: At most this many new lines are read by the tail worker for the log pane.
 NEW_LINES_READ = 512
 
@@ -142,6 +145,7 @@ class ExplorerApp(App[None]):
         self.current_session: str | None = None
         self._loaded_once = False
         self._background_started = False
+        self._wanted_session: str | None = None  # --session, until the index finds it
         self._log_view: LogView | None = None
         self._reload_on_index = False
         self._last_refresh = 0.0
@@ -219,19 +223,17 @@ class ExplorerApp(App[None]):
         except Exception as error:  # noqa: BLE001 - shown to the user, not fatal
             self.post_message(WorkerFailed("opening the logs", error))
             return
-        self.post_message(CatalogOpened(self._read_first_session()))
+        try:
+            first = self.catalog.resolve(self.initial_session or "latest")
+        except SessionNotFound:
+            first = None
+        self.post_message(CatalogOpened(first))
+        if first is not None:
+            # The session the screen opens on, read by this worker right away (no
+            # trip through another worker before the first screen).
+            self._load(first, keep_position=False)
         if self.poll_interval is not None:
             self.tail_loop()
-
-    def _read_first_session(self) -> SessionLoaded | None:
-        """The session the screen opens on, read in the opening worker (saves a trip
-        through another worker before the first screen); None when there is none or
-        it cannot be read here (the UI then reads it as usual, and reports errors)."""
-        try:
-            target = self.catalog.resolve(self.initial_session or "latest")
-            return SessionLoaded(target, self.catalog.session_lines(target), self.catalog.interactions(target))
-        except Exception:  # noqa: BLE001 - SessionNotFound, a read error: see above
-            return None
 
     @work(thread=True, exit_on_error=False, group="tail")
     def tail_loop(self) -> None:
@@ -277,6 +279,10 @@ class ExplorerApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
     def load_session(self, session_id: str | None, keep_position: bool = False) -> None:
+        self._load(session_id, keep_position=keep_position)
+
+    def _load(self, session_id: str | None, *, keep_position: bool) -> None:
+        """Read a session and post it (or the failure) to the UI (in a worker)."""
         try:
             source = self.catalog.session_lines(session_id)
             interactions = self.catalog.interactions(session_id) if session_id else []
@@ -299,12 +305,12 @@ class ExplorerApp(App[None]):
         target = self._initial_target()
         self.sessions_pane.select_session(target)
         if target == self.sessions_pane.selected_session_id:
-            first = message.first
-            self.show_session(target, read=first is None or first.session_id != target)
-            if first is not None and first.session_id == target:
-                self.on_session_loaded(first)
+            # The opening worker reads the session it expects (``first``).
+            self.show_session(target, read=target != message.first)
         if target is None:
             self._start_background()
+        else:  # should the first session never load (an unreadable file...)
+            self.set_timer(BACKGROUND_LATEST, self._start_background)
         # The sessions pane, or the log when there is only "All lines" to show.
         only_log = target is None and self.catalog.total_lines() > 0
         self.set_focus(self.log_pane if only_log else self.sessions_pane)
@@ -315,8 +321,31 @@ class ExplorerApp(App[None]):
             return self.catalog.resolve(query)
         except SessionNotFound as error:
             if self.initial_session:
-                self.notify(str(error), severity="error", timeout=8)
+                if not self.catalog.progress().complete:
+                    # Maybe a session of the app log the index has not reached:
+                    # asked again as sessions are found (see ``_look_for_wanted``).
+                    self._wanted_session = self.initial_session
+                else:
+                    self.notify(str(error), severity="error", timeout=8)
             return None
+
+    def _look_for_wanted(self) -> None:
+        """Select the ``--session`` not known at start once the index finds it (or
+        say it is unknown once the index is complete)."""
+        wanted = self._wanted_session
+        if wanted is None:
+            return
+        try:
+            found = self.catalog.resolve(wanted)
+        except SessionNotFound as error:
+            if self.catalog.progress().complete:
+                self._wanted_session = None
+                self.notify(str(error), severity="error", timeout=8)
+            return
+        self._wanted_session = None
+        if all(summary.id != found for summary in self.sessions_pane.summaries):
+            self.refresh_sessions()  # listed now, not at the next timed refresh
+        self.sessions_pane.select_session(found)
 
     def on_catalog_changed(self, message: CatalogChanged) -> None:
         if not self._showing():
@@ -352,6 +381,7 @@ class ExplorerApp(App[None]):
             self._source_grew(message.new_lines)
         if sessions_changed:
             self.request_sessions_refresh()
+            self._look_for_wanted()
 
     def _showing(self) -> bool:
         """The screen's panes are there (not during shutdown)."""
@@ -363,6 +393,8 @@ class ExplorerApp(App[None]):
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self.notify(f"Error {message.what}: {message.error}", severity="error", timeout=10)
+        if self.catalog.opened:
+            self._start_background()  # the rest is read even if one session is not
 
     @on(SessionList.SessionSelected)
     def _session_selected(self, message: SessionList.SessionSelected) -> None:
@@ -403,7 +435,13 @@ class ExplorerApp(App[None]):
             log.set_marks(None)
             self._view = ReadingView(message.source)
             log.set_source(message.source, follow=log.follow, session_tags=message.session_id is None)
+        # A search of the interactions shown goes on over the ones read again, in
+        # the search's worker (matching thousands of them would stall the screen).
+        searched = self.interactions_pane.search_query if message.keep_position else None
+        self.interactions_pane.clear_search()
         self.interactions_pane.set_interactions(message.interactions)
+        if searched is not None:
+            self._search_interactions(searched, quiet=True)
         self.interactions_pane.display = message.session_id is not None
         self._update_empty_state()
         if not self._background_started:
@@ -811,22 +849,24 @@ class ExplorerApp(App[None]):
         self._update_log_title()
         self.interactions_pane.clear_search()
 
-    def _search_interactions(self, query: Query) -> None:
+    def _search_interactions(self, query: Query, *, quiet: bool = False) -> None:
         """Search the session's interactions, in a thread like the log: a long
-        session holds tens of megabytes of messages."""
+        session holds tens of megabytes of messages. ``quiet``: the same search over
+        interactions read again (no message, the cursor and focus stay)."""
         self._search_cancel.set()
         self._search_cancel = threading.Event()
         self._searching = True
-        self.search_bar.set_status("searching…")
+        if not quiet:
+            self.search_bar.set_status("searching…")
         interactions = list(self.interactions_pane.interactions)
-        self.run_interactions_search(interactions, query, self._search_cancel)
+        self.run_interactions_search(interactions, query, self._search_cancel, quiet)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def run_interactions_search(
-        self, interactions: list[Interaction], query: Query, cancel: threading.Event
+        self, interactions: list[Interaction], query: Query, cancel: threading.Event, quiet: bool = False
     ) -> None:
         def progress(done: int, total: int) -> None:
-            if not cancel.is_set() and total:
+            if not cancel.is_set() and total and not quiet:
                 self.call_from_thread(self._search_progress, cancel, done * 100 // total)
 
         try:
@@ -835,22 +875,26 @@ class ExplorerApp(App[None]):
             self.post_message(WorkerFailed("searching", error))
             return
         if not cancel.is_set():
-            self.call_from_thread(self._interactions_search_done, interactions, query, found, cancel)
+            self.call_from_thread(self._interactions_search_done, interactions, query, found, cancel, quiet)
 
     def _interactions_search_done(
-        self, searched: list[Interaction], query: Query, found: list[int], cancel: threading.Event
+        self, searched: list[Interaction], query: Query, found: list[int], cancel: threading.Event,
+        quiet: bool = False,
     ) -> None:
         if cancel.is_set():
             return
         pane = self.interactions_pane
         shown = pane.interactions
         if len(shown) < len(searched) or any(a is not b for a, b in zip(searched, shown)):
-            self._search_interactions(query)  # read again meanwhile: search them again
+            self._search_interactions(query, quiet=quiet)  # read again meanwhile: again
             return
         self._searching = False
         bar = self.search_bar
         # Interactions that arrived during the search are matched now.
         found = pane.find_matches(query, known=found, searched=len(searched))
+        if quiet:
+            pane.set_search(query, found, move=False)
+            return
         if not found:
             bar.set_status("no matches", error=True)
             return

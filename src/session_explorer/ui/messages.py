@@ -15,10 +15,11 @@ from session_explorer.ui.sources import LineSource
 class CatalogOpened(Message):
     """The catalog has its first listing (indexing may go on in the background).
 
-    ``first``: the session to show first, already read (None: read it on demand).
+    ``first``: the session the opening worker reads next and posts as
+    :class:`SessionLoaded` (None: none).
     """
 
-    def __init__(self, first: SessionLoaded | None = None) -> None:
+    def __init__(self, first: str | None = None) -> None:
         super().__init__()
         self.first = first
 

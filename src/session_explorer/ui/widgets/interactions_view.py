@@ -223,16 +223,17 @@ class InteractionsView(DataTable):
         rest = matching_interactions(query, self._interactions[searched:], render.interaction_row_texts)
         return [*(known or ()), *(searched + n for n in rest)]
 
-    def set_search(self, query: Query, matches: list[int] | None = None) -> None:
+    def set_search(self, query: Query, matches: list[int] | None = None, *, move: bool = True) -> None:
         """Show the search for ``query`` (``matches``: its rows, when already found) and
-        go to its first match: the last when following, else the first from the cursor."""
+        (with ``move``) go to its first match: the last when following, else the first
+        from the cursor."""
         shown = self._matches
         self._query = query
         self._matches = sorted(self.find_matches(query) if matches is None else matches)
         self._matched = set(self._matches)
         self._current = None
         self._restyle_rows(sorted({*shown, *self._matches}))
-        if self._matches:
+        if self._matches and move:
             if self.follow:
                 row = self._matches[-1]
             else:

@@ -102,7 +102,9 @@ class LinePages:
 
         Each page they reach takes them when it then holds every line before them
         (it is loaded that far, or they open it); it is then up to date, and a load
-        of it already in flight is not kept when it arrives.
+        of it already in flight is not kept when it arrives. The lines it held before
+        ``start`` are kept as they were: a source's lines do not change once read
+        (the index takes a line only with its line end).
         """
         size = self.page_size
         end = start + len(lines)

@@ -105,7 +105,7 @@ class SessionList(ScrollView, can_focus=True):
         Binding("pageup", "page_up", "Page up", show=False, id="sessions.page_up"),
     ]
 
-    highlighted: reactive[int] = reactive(0, init=False, always_update=True)
+    highlighted: reactive[int] = reactive(0, init=False)
     """The highlighted entry: 0 is "All lines", ``n`` the ``n``-th newest session."""
     _hover: reactive[int | None] = reactive(None, init=False)
 
@@ -204,7 +204,11 @@ class SessionList(ScrollView, can_focus=True):
             # Keep the highlighted entry where it was on screen (new rows above it
             # push the rest down out of sight, not the entry the user is on).
             self.scroll_to(y=max(0, index * ROWS - screen_row), animate=False, force=True)
-        self._set_highlighted(index)
+        if index != self.highlighted:
+            self._set_highlighted(index)
+        else:  # same place: the list may still scroll freely; another entry may be there
+            self.border_title = self._title()
+            self._announce()
         self.refresh()
 
     def select_session(self, session_id: str | None) -> None:
@@ -267,16 +271,16 @@ class SessionList(ScrollView, can_focus=True):
             style = self.get_visual_style(*names).rich_style
             inner = max(1, width - padding.width)
             text = self.entry_text(index, inner)
-            strips = [self._strip(line, style, padding.left, width, index) for line in text.split("\n")]
+            strips = [self._strip(line, style, padding.left, width) for line in text.split("\n")]
             strips += [Strip.blank(width, style)] * (ROWS - len(strips))
             self._rows[key] = strips[:ROWS]
         return strips[:ROWS]
 
-    def _strip(self, line: Text, style: Style, left: int, width: int, index: int) -> Strip:
+    def _strip(self, line: Text, style: Style, left: int, width: int) -> Strip:
         segments = list(line.render(self.app.console))
         body = Strip(segments, line.cell_len).crop(0, max(0, width - left))
         strip = Strip.join([Strip.blank(left), body]).apply_style(style)
-        return strip.extend_cell_length(width, style).crop(0, width).apply_meta({"entry": index})
+        return strip.extend_cell_length(width, style).crop(0, width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -291,8 +295,13 @@ class SessionList(ScrollView, can_focus=True):
     # --- the mouse ----------------------------------------------------------
 
     def _entry_at(self, event: events.MouseEvent) -> int | None:
-        entry = event.style.meta.get("entry")
-        return entry if isinstance(entry, int) and entry < self.entry_count else None
+        """The entry under the mouse (rows are cached by what they show, not where:
+        the place comes from the pointer, not from the row)."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        entry = (offset.y + round(self.scroll_y)) // ROWS
+        return entry if 0 <= entry < self.entry_count else None
 
     def _on_click(self, event: events.Click) -> None:
         entry = self._entry_at(event)
@@ -321,7 +330,11 @@ class SessionList(ScrollView, can_focus=True):
         self.refresh()
         if self.is_mounted:
             self.scroll_to_region_of(index)
-        entry = self.entry_id(index)
+        self._announce()
+
+    def _announce(self) -> None:
+        """Post :class:`SessionSelected` when the highlighted entry is another one."""
+        entry = self.entry_id(self.highlighted)
         if entry != self._selected:
             self._selected = entry
             self.post_message(self.SessionSelected(self, None if entry == ALL_LINES_ID else entry))
