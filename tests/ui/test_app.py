@@ -166,6 +166,9 @@ async def test_empty_directory_then_first_session(tmp_path) -> None:
         await poll(app, pilot)
         assert not empty.display
         assert app.sessions_pane.summaries[0].id == "20251114_090000"
+        # Nothing was shown before: the first session to appear is shown.
+        await settle(app, pilot)
+        assert app.current_session == "20251114_090000"
 
 
 async def test_truncate_and_rotate_under_a_running_app(tmp_path) -> None:
@@ -228,6 +231,8 @@ async def test_a_session_of_the_app_log_only_asked_for_at_start_is_shown(tmp_pat
     )
     app = make_app(discover(logs), session=older, poll_interval=None)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await poll(app, pilot)
         await settle(app, pilot)
         assert app.current_session == older and app.log_pane.line_count == 300
 

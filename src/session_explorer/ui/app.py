@@ -102,7 +102,7 @@ class ExplorerApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {SessionCommands}
     #: A maximised pane keeps the search bar (``/`` searches it) and the footer.
-    ALLOW_IN_MAXIMIZED_VIEW = "Footer, SearchBar"
+    ALLOW_IN_MAXIMIZED_VIEW = "Footer, SearchBar, StatusBar"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -145,6 +145,7 @@ class ExplorerApp(App[None]):
         self.current_session: str | None = None
         self._loaded_once = False
         self._background_started = False
+        self._waiting_for_first = False
         self._wanted_session: str | None = None  # --session, until the index finds it
         self._log_view: LogView | None = None
         self._reload_on_index = False
@@ -307,6 +308,9 @@ class ExplorerApp(App[None]):
         if target == self.sessions_pane.selected_session_id:
             # The opening worker reads the session it expects (``first``).
             self.show_session(target, read=target != message.first)
+        # Nothing to show yet: the first session to appear is shown (until the
+        # user picks something else).
+        self._waiting_for_first = target is None and not self.initial_session
         if target is None:
             self._start_background()
         else:  # should the first session never load (an unreadable file...)
@@ -398,6 +402,8 @@ class ExplorerApp(App[None]):
 
     @on(SessionList.SessionSelected)
     def _session_selected(self, message: SessionList.SessionSelected) -> None:
+        self._waiting_for_first = False
+        self.refresh_bindings()  # t and x apply to a session, not to "All lines"
         if message.session_id != self.current_session or not self._loaded_once:
             self.show_session(message.session_id)
 
@@ -576,8 +582,11 @@ class ExplorerApp(App[None]):
         summaries: list[SessionSummary] = self.catalog.sessions()
         pane.update_sessions(summaries, all_lines_count=self._all_lines_count())
         newest = next((s.id for s in summaries if s.id != "in-progress"), None)
-        if newest and newest != before and self._loaded_once and was_on_newest and self.log_pane.follow:
-            # The developer re-ran the app: show the new run at once.
+        waiting = self._waiting_for_first and pane.selected_session_id is None
+        if newest and newest != before and self._loaded_once and (was_on_newest or waiting) \
+                and self.log_pane.follow:
+            # The developer re-ran the app (or ran it for the first time into an
+            # empty directory): show the new run at once.
             pane.select_session(newest)
         self._loaded_once = True
         self._update_empty_state()
@@ -985,7 +994,7 @@ class ExplorerApp(App[None]):
         def choose() -> None:
             assert self._facts is not None
             commands = [
-                (f"{name or '(no logger)'}", partial(self.set_logger, name), f"{count:,} lines")
+                (f"{name or '(no logger)'}", partial(self.set_logger, name), f"{count:,} line{'s' if count != 1 else ''}")
                 for name, count in self._facts.logger_choices()
             ]
             self.search_commands(commands, placeholder="Filter by logger…")

@@ -141,7 +141,7 @@ class ExportScreen(ModalScreen[Path | None]):
             self._status(message, "error")
 
     def _written(self, path: Path) -> None:
-        self.app.notify(f"Wrote {path}", title="Export")
+        self.app.notify(f"Wrote {path.resolve()}", title="Export")
         self.dismiss(path)
 
     def action_cancel(self) -> None:
