@@ -17,6 +17,7 @@ BUILT_IN = [
     ("tab / shift+tab", "Next / previous pane"),
     ("ctrl+p", "Command palette: go to a session (by id, model or first prompt), toggle follow, wrap..."),
     ("mouse", "Click a row to select it; the wheel scrolls"),
+    ("palette", "\"Clear filters\" undoes the level and logger filters"),
 ]
 
 #: What a key does, where the footer's short name would say too little (by binding id).
@@ -25,6 +26,11 @@ DESCRIPTIONS = {
     "app.next_match": "Next match (in the pane searched)",
     "app.previous_match": "Previous match (in the pane searched)",
     "app.clear_search": "Clear the search",
+    "app.next_alert": "Next warning/error line (app log) or failed interaction (interactions)",
+    "app.previous_alert": "Previous warning/error line or failed interaction",
+    "log.select": "Open the interaction (a row of the merged timeline, t)",
+    "detail.expand": "Show a cut field whole",
+    "detail.copy": "Copy the record (or the message under the cursor) to the clipboard",
 }
 
 KEY_NAMES = {
@@ -72,6 +78,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _table(self) -> Table:
         from session_explorer.ui.app import ExplorerApp
+        from session_explorer.ui.screens.detail import InteractionDetail
         from session_explorer.ui.widgets.interactions_view import InteractionsView
         from session_explorer.ui.widgets.log_view import LogView
         from session_explorer.ui.widgets.session_list import SessionList
@@ -84,6 +91,7 @@ class HelpScreen(ModalScreen[None]):
             ("Sessions (1)", SessionList.BINDINGS),
             ("App log (2)", LogView.BINDINGS),
             ("Interactions (3)", InteractionsView.BINDINGS),
+            ("An interaction (enter)", InteractionDetail.BINDINGS),
         ]
         for title, bindings in groups:
             table.add_row(Text(title, style="bold underline"), "")

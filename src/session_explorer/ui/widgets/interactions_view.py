@@ -96,6 +96,9 @@ class InteractionsView(DataTable):
         Binding("g,home", "first", "First", show=False, id="interactions.first"),
         Binding("G,end", "last", "Last", show=False, id="interactions.last"),
         Binding("f", "toggle_follow", "Follow", id="interactions.follow"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="interactions.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="interactions.page_up"),
+        Binding("enter", "select_cursor", "Open", show=False, id="interactions.open"),
     ]
 
     follow: reactive[bool] = reactive(True, init=False)
