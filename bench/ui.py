@@ -4,7 +4,8 @@ For each figure the screen is read with ``tmux capture-pane`` in a tight loop:
 
 * launch: from starting the command to the first full screen (the session list and
   the newest session's lines), compared with the first paint of bench/hello_app.py
-  in the same run (median of several launches each);
+  in the same run (median of several launches each); and, as the explorer's floor,
+  its first paint on an empty directory;
 * switching session (``]``): until the new session's title and lines are on screen,
   right after launch (index still building) and after the index is complete;
 * tail: from appending a line to the app log until it is on screen (median);
@@ -106,6 +107,20 @@ def measure_launch(logs: Path, newest: str, launches: int) -> tuple[float, float
     return statistics.median(hello), statistics.median(explore), max(hello_rss), max(explore_rss)
 
 
+def measure_empty(launches: int) -> float:
+    """The explorer's own floor: its first paint on an empty directory (no data to
+    read, the same widgets and imports), median of ``launches``."""
+    import tempfile
+
+    times = []
+    with tempfile.TemporaryDirectory() as empty:
+        for _ in range(launches):
+            t0 = start(explorer_command(Path(empty)))
+            times.append(wait_for(lambda s: "No sessions yet" in s) - t0)
+    tmux("kill-session", "-t", SESSION)
+    return statistics.median(times)
+
+
 def measure_switch(logs: Path, target: str) -> float:
     t0 = time.perf_counter()
     tmux("send-keys", "-t", SESSION, "]")
@@ -149,6 +164,9 @@ def main() -> None:
     hello, explore, hello_rss, explore_rss = measure_launch(logs, newest, args.launches)
     print(f"first paint, bare Textual app:      {hello * 1000:7.0f} ms")
     print(f"first full screen, explorer:        {explore * 1000:7.0f} ms  ratio {explore / hello:.2f} (goal <= 1.5)")
+    empty = measure_empty(args.launches)
+    print(f"first paint, explorer, empty dir:   {empty * 1000:7.0f} ms  ratio {empty / hello:.2f} "
+          f"(its widgets and imports alone)")
 
     t0 = start(explorer_command(logs))
     wait_for(full_screen(newest))
