@@ -142,13 +142,27 @@ async def test_new_interactions_appear_live(tmp_path) -> None:
         await settle(app, pilot)
         first = path.read_bytes().splitlines(keepends=True)[0]
         with open(path, "ab") as fh:
-            fh.write(first[:40])  # torn: waits
+            fh.write(first[:40])  # torn: waits, and the pane says so
             fh.flush()
             await poll(app, pilot)
             assert len(app.interactions_pane.interactions) == 3
+            assert "last line unfinished (40 bytes" in str(app.interactions_pane.border_title)
             fh.write(first[40:])
         await poll(app, pilot)
         assert len(app.interactions_pane.interactions) == 4
+        assert "unfinished" not in str(app.interactions_pane.border_title)
+
+
+async def test_a_file_left_with_an_unfinished_line_says_so(tmp_path) -> None:
+    logs = copy_sample(tmp_path)
+    path = logs / "llm_interactions" / f"session_{NEWEST}.jsonl"
+    with open(path, "ab") as fh:
+        fh.write(b'{"interaction_number": 4, "model": "gpt-4o-mi')  # the app crashed here
+    app = make_app(discover(logs), poll_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert len(app.interactions_pane.interactions) == 3
+        assert "last line unfinished (45 bytes, no line end)" in str(app.interactions_pane.border_title)
 
 
 async def test_empty_directory_then_first_session(tmp_path) -> None:

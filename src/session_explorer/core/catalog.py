@@ -390,6 +390,11 @@ class Catalog:
         """The session's interactions (kept current by :meth:`poll` from now on)."""
         return self.files.interactions(session_id)
 
+    def unfinished_interaction_bytes(self, session_id: str) -> int:
+        """Bytes of the session's last JSONL line still without a line end (not
+        read as an interaction until it has one; a crash can leave it so)."""
+        return self.files.pending_bytes(session_id)
+
     def interaction_lines(self, session_id: str) -> Iterator[bytes]:
         """The session's JSONL file, byte for byte, in chunks."""
         file = self.files.get(session_id)

@@ -104,13 +104,16 @@ class SessionFile:
             return None
         first_look = self._signature is None and not self.scanned
         self._signature = signature
-        offset = self._reader.offset
+        offset, pending = self._reader.offset, self._reader.pending_bytes
         self._summary.add_new(self._reader)  # streamed: interactions are not kept here
         self._generation += 1
         reset = self._reader.last_reset is not None
         self.scanned = True
         if not reset and self._reader.offset == offset:
-            return None
+            if first_look or self._reader.pending_bytes == pending:
+                return None
+            # Only an unfinished last line came or went: a change to say so.
+            return self._change_for_loaded(False)
         if not first_look:
             self.changed_at = time.monotonic()
         return self._change_for_loaded(reset)
@@ -125,6 +128,13 @@ class SessionFile:
             return FileChange(self.session_id, reset=True)
         loaded.interactions.extend(appended)
         return FileChange(self.session_id, appended=tuple(appended))
+
+    @property
+    def pending_bytes(self) -> int:
+        """Bytes of a last line without its line end yet (held back until it has
+        one: a torn line, or one being written)."""
+        reader = self.loaded.reader if self.loaded is not None else self._reader_
+        return reader.pending_bytes if reader is not None else 0
 
     def load(self) -> list[Interaction]:
         if self.loaded is None:
@@ -172,6 +182,12 @@ class SessionFiles:
                 if old in self._files:
                     self._files[old].loaded = None
             return result
+
+    def pending_bytes(self, session_id: str) -> int:
+        """See :attr:`SessionFile.pending_bytes` (0 for an unknown session)."""
+        with self._lock:
+            file = self._files.get(session_id)
+            return file.pending_bytes if file is not None else 0
 
     # ------------------------------------------------------------------ reading
     def scan(self, budget: float | None = None) -> bool:

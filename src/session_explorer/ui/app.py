@@ -384,8 +384,15 @@ class ExplorerApp(App[None]):
         if grew:
             self._source_grew(message.new_lines)
         if sessions_changed:
+            self._show_unfinished()
             self.request_sessions_refresh()
             self._look_for_wanted()
+
+    def _show_unfinished(self) -> None:
+        """Say in the interactions pane when its file ends in an unfinished line."""
+        session = self.current_session
+        nbytes = self.catalog.unfinished_interaction_bytes(session) if session else 0
+        self.interactions_pane.set_unfinished(nbytes)
 
     def _showing(self) -> bool:
         """The screen's panes are there (not during shutdown)."""
@@ -446,6 +453,7 @@ class ExplorerApp(App[None]):
         searched = self.interactions_pane.search_query if message.keep_position else None
         self.interactions_pane.clear_search()
         self.interactions_pane.set_interactions(message.interactions)
+        self._show_unfinished()
         if searched is not None:
             self._search_interactions(searched, quiet=True)
         self.interactions_pane.display = message.session_id is not None

@@ -145,6 +145,7 @@ class InteractionsView(DataTable):
         self._interactions: list[Interaction] = []
         self._rows: dict[int, int] = {}  # JSONL line number -> row index
         self._totals = render.InteractionTotals()
+        self._unfinished = 0  # bytes of a last JSONL line without its line end
         # The search: its query, the matching rows (ascending) and the current one.
         self._query: Query | None = None
         self._matches: list[int] = []
@@ -417,8 +418,17 @@ class InteractionsView(DataTable):
                 for (key, _), cell in zip(self._columns, cells, strict=True):
                     self.update_cell(str(interaction.line_number), key, cell)
 
+    def set_unfinished(self, nbytes: int) -> None:
+        """Say that the file ends in a line without its line end (``nbytes`` long;
+        0: it does not)."""
+        if nbytes != self._unfinished:
+            self._unfinished = nbytes
+            self._update_title()
+
     def _update_title(self) -> None:
         title = self._totals.title()
+        if self._unfinished:
+            title += f" · last line unfinished ({self._unfinished:,} bytes, no line end)"
         if self._query is not None:
             count = len(self._matches)
             if not count:
