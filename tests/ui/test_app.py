@@ -262,3 +262,12 @@ async def test_logs_are_indexed_even_when_the_first_session_cannot_be_read(tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)  # the catalog settles: indexing and summaries ran
         assert app.catalog.settled and app.sessions_pane.summaries[0].interactions == 3
+
+
+async def test_the_palette_lists_each_command_once() -> None:
+    app = make_app(discover(SAMPLE), poll_interval=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Theme" in titles and "Quit" in titles
+        assert not {"Keys", "Maximize", "Minimize"} & set(titles)  # ours: "Show keys", "Maximise pane"

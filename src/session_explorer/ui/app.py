@@ -11,17 +11,18 @@ from __future__ import annotations
 import threading
 import time
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.widgets import Footer
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -68,6 +69,8 @@ POLL_INTERVAL = 0.02
 #: Seconds after opening by which indexing starts even if the first screen is not
 #: complete (it starts as soon as it is).
 BACKGROUND_LATEST = 2.0
+#: Textual's palette commands that the explorer's own replace.
+TEXTUAL_COMMANDS_REPLACED = frozenset({"Keys", "Maximize", "Minimize"})
 #: At most this many new lines are read by the tail worker for the log pane.
 NEW_LINES_READ = 512
 
@@ -1079,6 +1082,13 @@ class ExplorerApp(App[None]):
 
     def action_toggle_wrap(self) -> None:
         self.log_pane.action_toggle_wrap()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        # "Maximise pane" (z) and "Show keys" (?) are the palette's own: Textual's
+        # near-namesakes would list each twice.
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_COMMANDS_REPLACED:
+                yield command
 
     def action_help(self) -> None:
         from session_explorer.ui.screens.help import HelpScreen
