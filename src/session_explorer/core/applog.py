@@ -632,20 +632,26 @@ def _read_lines(fd: int, pos: int, end: int, block_size: int) -> tuple[bytes, in
     cut = data.rfind(b"\n") + 1
     if cut:
         return data, cut
-    parts = [data]
-    got = len(data)
-    while pos + got < end:
-        more = os.pread(fd, min(block_size, end - pos - got), pos + got)
-        if not more:
-            break
-        nl = more.find(b"\n")
-        if nl >= 0:
-            parts.append(more[:nl + 1])
-            break
-        parts.append(more)
-        got += len(more)
-    data = b"".join(parts)
+    data = b"".join([data, *read_through_line_end(fd, pos + len(data), end, block_size)])
     return data, len(data)
+
+
+def read_through_line_end(fd: int, pos: int, end: int | None = None, chunk: int = 4096) -> list[bytes]:
+    """The bytes from ``pos`` through the next newline (or up to ``end`` or the end
+    of the file), as parts; reads grow fourfold up to 16 MiB, for a long line."""
+    parts: list[bytes] = []
+    while end is None or pos < end:
+        data = os.pread(fd, chunk if end is None else min(chunk, end - pos), pos)
+        if not data:
+            break
+        nl = data.find(b"\n")
+        if nl >= 0:
+            parts.append(data[:nl + 1])
+            break
+        parts.append(data)
+        pos += len(data)
+        chunk = min(chunk * 4, 1 << 24)
+    return parts
 
 
 def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockScan]:

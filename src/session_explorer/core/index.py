@@ -606,19 +606,7 @@ class LogIndex:
     def _read_line(self, offset: int) -> tuple[bytes, bytes]:
         """(content, ending) of the line starting at a logical offset."""
         file_idx, pos = self._locate(offset)
-        fd, parts, chunk = self._fds[file_idx], [], 4096
-        while True:
-            data = os.pread(fd, chunk, pos)
-            if not data:
-                break
-            nl = data.find(b"\n")
-            if nl >= 0:
-                parts.append(data[:nl + 1])
-                break
-            parts.append(data)
-            pos += len(data)
-            chunk = min(chunk * 4, 1 << 24)
-        return strip_ending(b"".join(parts))
+        return strip_ending(b"".join(applog.read_through_line_end(self._fds[file_idx], pos)))
 
     def _block_starts(self, index: int) -> array:
         """Line starts (offsets in the block) of a block, cached in a small LRU."""

@@ -205,7 +205,7 @@ class SessionList(ScrollView, can_focus=True):
             # push the rest down out of sight, not the entry the user is on).
             self.scroll_to(y=max(0, index * ROWS - screen_row), animate=False, force=True)
         if index != self.highlighted:
-            self._set_highlighted(index)
+            self.highlighted = index
         else:  # same place: the list may still scroll freely; another entry may be there
             self.border_title = self._title()
             self._announce()
@@ -215,7 +215,7 @@ class SessionList(ScrollView, can_focus=True):
         """Highlight a session (None: "All lines"); unknown ids are ignored."""
         index = 0 if session_id is None else self._index.get(session_id)
         if index is not None:
-            self._set_highlighted(index)
+            self.highlighted = index
 
     def step(self, delta: int) -> None:
         """Move the highlight ``delta`` entries (negative: newer), stopping at either end.
@@ -223,7 +223,7 @@ class SessionList(ScrollView, can_focus=True):
         For the app's ``[``/``]`` keys: works whether or not the list has focus, and
         posts :class:`SessionSelected` like any other move.
         """
-        self._set_highlighted(self.highlighted + delta)
+        self.highlighted = self.highlighted + delta
 
     # --- actions ------------------------------------------------------------
 
@@ -234,10 +234,10 @@ class SessionList(ScrollView, can_focus=True):
         self.step(-1)
 
     def action_first(self) -> None:
-        self._set_highlighted(0)
+        self.highlighted = 0
 
     def action_last(self) -> None:
-        self._set_highlighted(self.entry_count - 1)
+        self.highlighted = self.entry_count - 1
 
     def action_page_down(self) -> None:
         self.step(max(1, self.scrollable_content_region.height // ROWS))
@@ -306,7 +306,7 @@ class SessionList(ScrollView, can_focus=True):
     def _on_click(self, event: events.Click) -> None:
         entry = self._entry_at(event)
         if entry is not None:
-            self._set_highlighted(entry)
+            self.highlighted = entry
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
         self._hover = self._entry_at(event)
@@ -319,10 +319,8 @@ class SessionList(ScrollView, can_focus=True):
 
     # --- internals ----------------------------------------------------------
 
-    def _set_highlighted(self, index: int) -> None:
-        self.highlighted = max(0, min(index, self.entry_count - 1))
-
     def validate_highlighted(self, index: int) -> int:
+        # Any index is taken: it stops at either end.
         return max(0, min(index, self.entry_count - 1))
 
     def watch_highlighted(self, index: int) -> None:
