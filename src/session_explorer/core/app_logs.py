@@ -1,29 +1,32 @@
 """One application log (a file and its rotations) kept indexed while it is written.
 
 :class:`AppLogSource` owns a :class:`LogIndex` and a :class:`FileFollower` on the
-live file, started where the index stopped, so that every byte is indexed once:
-appends are indexed by ``LogIndex.extend``; a truncation, a rotation, a deletion or a
+live file, started where the index stopped, so that every byte is read once: the
+follower's appended lines are attributed to sessions here (the one record grammar
+of :mod:`.applog`), handed to the index (``LogIndex.extend_data``; bytes appended
+while the index is built wait for its end), and returned to the caller (the live
+feed) for the session it shows. A truncation, a rotation, a deletion or a
 re-creation of the file starts a new index and a new follower over the new set of
 files (the index reads the old generation from its rotated name).
+
+Thread: :meth:`AppLogSource.poll` runs on the live feed's thread only.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import applog
 from .index import IndexProgress, IndexStale, LogIndex, discover_rotations
-from .models import LogLine
+from .models import LogLine, RecordHead
 from .tail import Appended, Error, FileFollower
 
-# A record start anywhere in appended data (the session id is group 1).
-_RECORD_ID = re.compile(
-    rb'(?:^|\n)(?:\[([^\]\n]*)\] - (?:[A-Z][A-Z0-9_]* - |\d{4}-\d\d-\d\d )'
-    rb'|\{"timestamp": "[^"\n]*", "session_id": "((?:[^"\\\n]|\\.)*)")'
-)
+#: Bytes appended while the index is built that are kept to index afterwards;
+#: beyond this they are read again from the file then.
+PENDING_MAX = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,8 @@ class SourceEvent:
     appended_sessions: frozenset[str] = frozenset()
     reset: bool = False
     problem: str | None = None
+    #: The appended lines of the session asked for (every line when it was None).
+    lines: tuple[LogLine, ...] = ()
 
 
 class AppLogSource:
@@ -53,8 +58,12 @@ class AppLogSource:
         self.skipped: list[Path] = []
         self.index: LogIndex | None = None
         self.follower: FileFollower | None = None
-        self._last_session: str | None = None
-        self._pending: set[str] = set()
+        self._carry: str | None = None  # the session of the last record followed
+        self._heads: dict[str | None, RecordHead] = {}  # the shown lines' last record head
+        self._pending: list[tuple[int, bytes]] = []
+        self._pending_bytes = 0
+        self._pending_any = False
+        self._pending_overflow = False
         self._building = False
 
     # ---------------------------------------------------------------- lifecycle
@@ -87,8 +96,10 @@ class AppLogSource:
             start, inode = _live_position(index)
         self.index = index
         self.follower = FileFollower(self.path, start_offset=start, inode=inode)
-        self._last_session = None
-        self._pending = set()
+        self._carry = None
+        self._heads = {}
+        self._pending, self._pending_bytes = [], 0
+        self._pending_any = self._pending_overflow = False
         self._building = build
         if build:
             index.start()
@@ -109,63 +120,118 @@ class AppLogSource:
         return self.index is not None and self.index.wait(timeout)
 
     # ------------------------------------------------------------------ polling
-    def poll(self) -> SourceEvent:
-        """Follow the live file once: index what was appended, or start over."""
+    def poll(self, session_id: str | None = None, *, want_lines: bool = False) -> SourceEvent:
+        """Follow the live file once. Each appended byte is read here once: its
+        lines are attributed to sessions, handed to the index (now, or when its
+        build ends), and returned for ``session_id`` (every line when None) when
+        ``want_lines``. A truncation, rotation or re-creation starts over."""
         with self._lock:
             if self.follower is None or self.index is None:
                 return SourceEvent()
+            index = self.index
             sessions: set[str] = set()
+            lines: list[LogLine] = []
             problem = None
             for event in self.follower.poll():
                 if isinstance(event, Appended):
-                    sessions |= self._sessions_in(event.data)
+                    sessions |= self._take(index, event.start, event.data,
+                                           session_id if want_lines else _NOBODY, lines)
                 elif isinstance(event, Error):
                     problem = f"{self.path}: {event.message}"
                 else:  # truncated, rotated, deleted, created: a new generation
                     self._open()
                     return SourceEvent(reset=True, problem=problem)
-            if not self.index.complete:
-                # Appended before the build ended: indexed when it has (below).
-                self._pending |= sessions
-                return SourceEvent(problem=problem)
-            sessions |= self._pending
-            self._pending = set()
             try:
-                added = self.index.extend(self.follower.offset)
+                self._index_pending(index)
             except IndexStale:
                 self._open()
                 return SourceEvent(reset=True, problem=problem)
-            if not added:
-                return SourceEvent(problem=problem)
-            return SourceEvent(appended_sessions=frozenset(sessions), problem=problem)
+            return SourceEvent(frozenset(sessions), problem=problem, lines=tuple(lines))
 
-    def _sessions_in(self, data: bytes) -> set[str]:
-        """Sessions with lines in appended data (a leading continuation line belongs
-        to the last record before it)."""
-        ids = [
-            (m.group(1) if m.group(1) is not None else m.group(2)).decode("utf-8", "replace")
-            for m in _RECORD_ID.finditer(data)
-        ]
-        found = set(ids)
-        if data and not _RECORD_ID.match(data):
-            owner = self._last_session or self._owner_of_end()
-            if owner:
-                found.add(owner)
-        if ids:
-            self._last_session = ids[-1]
+    def _take(self, index: LogIndex, start: int, data: bytes, shown: str | None,
+              out: list[LogLine]) -> set[str]:
+        """Attribute appended lines (whole lines at ``start`` of the live file)."""
+        carry = self._carry
+        if carry is None:
+            carry = index.carry_at_end() if index.complete else index.owner_before(index.live_base + start)
+        first_line = -1
+        if index.complete and not self._pending_any:
+            first_line, _ = index.extend_data(start, data)
+        else:
+            self._keep(start, data)
+        found: set[str] = set()
+        for scan in applog.scan_bytes(data, 0, index.block_size):
+            found.update(scan.counts)
+            if scan.lead:
+                found.add(carry)
+            if shown is not _NOBODY:
+                self._lines_of(index, data, scan, carry, shown, start, first_line, out)
+            carry = scan.tail_owner or carry
+        self._carry = carry
         return found
 
-    def _owner_of_end(self) -> str | None:
-        index = self.index
-        if index is None or index.line_count == 0:
-            return None
-        lines = index.read_lines(index.line_count - 1, index.line_count)
-        return lines[-1].session_id if lines else None
+    def _lines_of(self, index: LogIndex, data: bytes, scan: applog.BlockScan, carry: str,
+                  shown: str | None, start: int, first_line: int, out: list[LogLine]) -> None:
+        """The lines of ``shown`` (every line when None) in one scanned block, with
+        their line numbers when the index has them (-1 while it is built)."""
+        block = data[scan.start:scan.end]
+        base = index.live_base + start + scan.start
+        number = -1 if first_line < 0 else first_line + data.count(b"\n", 0, scan.start)
+        record = self._heads.get(shown)
+        if shown is None:
+            found: Iterable[tuple[int, bytes, bytes, str, RecordHead | None]] = \
+                applog.attribute_lines(block, carry)
+        else:
+            found = self._session_lines(block, shown, carry == shown, scan)
+        at = 0
+        for pos, content, ending, sid, head in found:
+            if number >= 0:
+                number += block.count(b"\n", at, pos)
+                at = pos
+            record = head or record
+            out.append(LogLine(self.name, number, base + pos, content, ending, sid, head,
+                               None if head else record))
+        self._heads = {shown: record} if record is not None else {}
+
+    @staticmethod
+    def _session_lines(block: bytes, sid: str, carried: bool, scan: applog.BlockScan,
+                       ) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
+        starts, flags = applog.session_starts_in_block(block, sid, carried, scan.others, scan.bracket_other)
+        for pos, flag in zip(starts, flags):
+            end = block.find(b"\n", pos)
+            content, ending = applog.strip_ending(block[pos:end + 1])
+            yield pos, content, ending, sid, applog.parse_head(content) if flag else None
+
+    def _keep(self, start: int, data: bytes) -> None:
+        """Hold appended bytes until the index's build ends (then :meth:`_index_pending`)."""
+        if self._pending_bytes + len(data) > PENDING_MAX:
+            self._pending_overflow = True
+            self._pending = []
+            self._pending_bytes = 0
+        if not self._pending_overflow:
+            self._pending.append((start, data))
+            self._pending_bytes += len(data)
+        self._pending_any = True
+
+    def _index_pending(self, index: LogIndex) -> None:
+        """Index what was appended during the build, once the build has ended."""
+        if not self._pending_any or not index.complete:
+            return
+        if self._pending_overflow:
+            index.extend(self.follower.offset if self.follower is not None else None)
+        else:
+            for start, data in self._pending:
+                index.extend_data(start, data)
+        self._pending, self._pending_bytes = [], 0
+        self._pending_any = self._pending_overflow = False
 
     # ------------------------------------------------------------------ reading
     def read_lines(self, start: int, stop: int) -> list[LogLine]:
         index = self.index
         return index.read_lines(start, stop) if index is not None else []
+
+
+_NOBODY = "\x00nobody"  # no lines wanted
 
 
 def _live_position(index: LogIndex) -> tuple[int, int]:

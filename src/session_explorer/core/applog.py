@@ -661,15 +661,40 @@ def scan_segment(fd: int, start: int, end: int, block_size: int) -> list[BlockSc
     scanning, the last in the block that ends a run of blocks holding its records,
     while that block is still in memory (a later run overrides an earlier one).
     """
+    def chunks() -> Iterator[tuple[bytes, int]]:
+        pos = start
+        while pos < end:
+            data, size = _read_lines(fd, pos, end, block_size)
+            if not size:
+                return
+            yield data, size
+            pos += size
+
+    return _scan_chunks(chunks(), start, end)
+
+
+def scan_bytes(data: bytes, start: int, block_size: int) -> list[BlockScan]:
+    """:func:`scan_segment` of lines already in memory: ``data`` (whole lines) sits at
+    offset ``start`` of its file; blocks are cut at line ends near ``block_size``."""
+    def chunks() -> Iterator[tuple[bytes, int]]:
+        pos, size = 0, len(data)
+        while pos < size:
+            cut = size if size - pos <= block_size else data.rfind(b"\n", pos, pos + block_size) + 1
+            if cut <= pos:  # one line longer than a block: whole
+                cut = data.find(b"\n", pos + block_size) + 1 or size
+            yield data[pos:cut], cut - pos
+            pos = cut
+
+    return _scan_chunks(chunks(), start, start + len(data))
+
+
+def _scan_chunks(chunks: Iterator[tuple[bytes, int]], start: int, end: int) -> list[BlockScan]:
     scans: list[BlockScan] = []
     seen: set[str] = set()
     active: list[str] = []  # sessions with records in the previous block
     prev, prev_size = b"", 0
     pos = start
-    while pos < end:
-        data, size = _read_lines(fd, pos, end, block_size)
-        if not size:
-            break
+    for data, size in chunks:
         if data[size - 1] != 0x0A:
             data = data[:size] + b"\n"
             size += 1

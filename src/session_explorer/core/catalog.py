@@ -3,10 +3,14 @@
 A :class:`Catalog` joins the two kinds of logs: the app logs (each an
 :class:`AppLogSource`: an index built in the background, then followed) and the
 interaction files (:class:`SessionFiles`). It answers with frozen values
-(:class:`SessionSummary`, :class:`LogLine`, :class:`Interaction`) and line sources
-the views read a range at a time. :meth:`Catalog.poll` follows every file once and
-returns what changed, as :data:`Change` values; a driver (the explorer's tail worker)
-calls it a few dozen times a second.
+(:class:`SessionSummary`, :class:`LogLine`, :class:`Interaction`, :class:`CatalogState`,
+:class:`~.sources.Snapshot`) and line sources the views read a range at a time.
+:meth:`Catalog.poll` follows every file once and returns what changed, as
+:data:`Change` values, with the appended lines and interactions of the session
+shown; the live feed (:mod:`.live.feed`) is its one caller.
+
+Every method may read files or wait for a lock held during I/O: none is for a UI
+thread, which gets :class:`CatalogState` values and snapshots in messages instead.
 
 What is known cheaply (file names, sizes) is there at once; counts that need the
 index or the JSONL files fill in as they are read.
@@ -29,8 +33,8 @@ from .index import SessionStats, merge_by_time
 from .interaction_stats import InteractionStats
 from .layout import Layout
 from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary
-from .session_files import GROWING_SECONDS, SessionFiles
-from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines
+from .session_files import GROWING_SECONDS, LoadedInteractions, SessionFiles
+from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines, Snapshot, index_snapshot
 from .tail import NewFile
 from .watch import DirectoryWatcher
 
@@ -51,9 +55,14 @@ class SessionsChanged:
 
 @dataclass(frozen=True, slots=True)
 class LinesAppended:
-    """App-log lines were appended to these sessions (and to "All lines")."""
+    """App-log lines were appended to these sessions (and to "All lines").
+
+    ``lines``: those of the session the poll was asked to show (every line for
+    "All lines"), in time order across app logs.
+    """
 
     session_ids: frozenset[str]
+    lines: tuple[LogLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,7 @@ class InteractionsAppended:
 
     session_id: str
     interactions: tuple[Interaction, ...]
+    pending: int = 0  # bytes of an unfinished last line after them
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,28 @@ class Problem:
 
 
 Change = SessionsChanged | LinesAppended | InteractionsAppended | InteractionsReset | LogReset | IndexProgress | Problem
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogState:
+    """What a view shows of the catalog at one moment (built off the UI thread)."""
+
+    sessions: tuple[SessionSummary, ...]
+    progress: IndexProgress
+    total_lines: int
+    has_app_logs: bool
+
+    def resolve(self, query: str) -> str:
+        return resolve_session([s.id for s in self.sessions], query)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRead:
+    """A session (None: every line) as read for a view: its lines and interactions."""
+
+    session_id: str | None
+    lines: Snapshot
+    interactions: LoadedInteractions
 
 
 class SessionNotFound(LookupError):
@@ -344,21 +376,43 @@ class Catalog:
 
     def resolve(self, query: str) -> str:
         """A session id from an id, a unique prefix, or ``latest``."""
-        sessions = [s.id for s in self.sessions()]
-        if query == "latest":
-            for sid in sessions:
-                if sid != IN_PROGRESS:
-                    return sid
-            raise SessionNotFound("no sessions found")
-        if query in sessions:
-            return query
-        matches = [sid for sid in sessions if sid.startswith(query)]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise SessionNotFound(f"unknown session {query!r}")
-        shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
-        raise SessionNotFound(f"{query!r} matches {len(matches)} sessions: {shown}")
+        return resolve_session([s.id for s in self.sessions()], query)
+
+    def state(self) -> CatalogState:
+        """The session list and the progress, for a view (see :class:`CatalogState`)."""
+        return CatalogState(tuple(self.sessions()), self.progress(), self.total_lines(), bool(self.sources))
+
+    # ------------------------------------------------------------------- reading
+    def snapshot(self, session_id: str | None) -> Snapshot:
+        """A session's lines (None: every line) for a live view: fixed in length, and
+        what they cover, so that lines the live feed brings later join them without
+        a gap or a line twice. Reads from disk."""
+        parts: list[LineSource] = []
+        covered: dict[str, int] | None = {}
+        for source in list(self.sources):
+            index = source.index
+            if index is None:
+                continue
+            lines, upto = index_snapshot(index, session_id)
+            if upto is None:
+                covered = None
+            elif covered is not None:
+                covered[source.name] = upto
+            if len(lines) or session_id is None:
+                parts.append(lines)
+        partial = any(getattr(part, "partial", False) for part in parts)
+        if len(parts) == 1:
+            return Snapshot(parts[0], covered, partial)
+        if session_id is None:
+            return Snapshot(ConcatLines(parts), covered, partial)
+        merged = merge_by_time(part.read(0, len(part)) for part in parts)
+        return Snapshot(ListLines(list(merged), partial=partial), covered, partial)
+
+    def read_session(self, session_id: str | None) -> SessionRead:
+        """A session's snapshot and interactions, read for a view (in a worker)."""
+        interactions = self.files.read_all(session_id) if session_id else LoadedInteractions((), 0, 0)
+        return SessionRead(session_id, self.snapshot(session_id), interactions)
+
 
     # ------------------------------------------------------------------- reading
     def session_lines(self, session_id: str | None) -> LineSource:
@@ -387,7 +441,7 @@ class Catalog:
             yield from source.read(start, start + step)
 
     def interactions(self, session_id: str) -> list[Interaction]:
-        """The session's interactions (kept current by :meth:`poll` from now on)."""
+        """The session's interactions (every complete line of its file)."""
         return self.files.interactions(session_id)
 
     def unfinished_interaction_bytes(self, session_id: str) -> int:
@@ -405,28 +459,37 @@ class Catalog:
                 yield chunk
 
     # ------------------------------------------------------------------- polling
-    def poll(self) -> list[Change]:
-        """Follow every file once; what changed since the last call."""
+    def poll(self, shown: str | None = None, *, showing: bool = False) -> list[Change]:
+        """Follow every file once; what changed since the last call.
+
+        With ``showing``, the appended lines of session ``shown`` (every line when
+        None) come in :class:`LinesAppended` and its new interactions in
+        :class:`InteractionsAppended`, each read once.
+        """
         changes: list[Change] = []
         sessions_changed = self._dirty.is_set()
         self._dirty.clear()
         appended: set[str] = set()
+        streams: list[tuple[LogLine, ...]] = []
         now = time.monotonic()
 
         for source in list(self.sources):
-            event = source.poll()
+            event = source.poll(shown, want_lines=showing)
             if event.problem:
                 changes.append(Problem(event.problem))
             if event.reset:
                 changes.append(LogReset(source.name))
                 sessions_changed = True
             appended |= event.appended_sessions
+            if event.lines:
+                streams.append(event.lines)
+        lines = streams[0] if len(streams) == 1 else tuple(merge_by_time(streams))
         for sid in appended:
             if sid not in self._appended_at:
                 sessions_changed = True
             self._appended_at[sid] = now
         if appended:
-            changes.append(LinesAppended(frozenset(appended)))
+            changes.append(LinesAppended(frozenset(appended), lines))
             # Counts and badges of sessions already listed are refreshed once a
             # second while lines stream in, not with every line.
             if now - self._counts_refreshed_at >= _COUNTS_REFRESH:
@@ -434,12 +497,13 @@ class Catalog:
         if sessions_changed:
             self._counts_refreshed_at = now
 
-        for change in self.files.poll():
-            sessions_changed = True
+        for change in self.files.poll(shown if showing else None):
             if change.reset:
                 changes.append(InteractionsReset(change.session_id))
-            elif change.appended:
-                changes.append(InteractionsAppended(change.session_id, change.appended))
+            elif showing and change.session_id == shown and not change.new:
+                changes.append(InteractionsAppended(change.session_id, change.appended, change.pending))
+            if change.appended or change.reset or change.new or change.removed:
+                sessions_changed = True
 
         if self._app_log_watcher is not None:
             for event in self._app_log_watcher.poll():
@@ -495,3 +559,21 @@ def _add_stats(a: SessionStats, b: SessionStats) -> SessionStats:
         first_ts=min(firsts) if firsts else None,
         last_ts=max(lasts) if lasts else None,
     )
+
+
+def resolve_session(sessions: list[str], query: str) -> str:
+    """A session id from an id, a unique prefix, or ``latest`` (``sessions`` newest first)."""
+    if query == "latest":
+        for sid in sessions:
+            if sid != IN_PROGRESS:
+                return sid
+        raise SessionNotFound("no sessions found")
+    if query in sessions:
+        return query
+    matches = [sid for sid in sessions if sid.startswith(query)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise SessionNotFound(f"unknown session {query!r}")
+    shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
+    raise SessionNotFound(f"{query!r} matches {len(matches)} sessions: {shown}")

@@ -43,6 +43,11 @@ PARALLEL_MIN_BYTES = 96 << 20
 #: Segments queued per worker process.
 IN_FLIGHT = 2
 PUBLISH_EVERY = 0.1  # seconds between progress reports
+#: Live appends go into the last block while it stays this small (its bytes are kept
+#: in memory for that), so a live log makes blocks of this size, not one per append.
+LIVE_MERGE = 64 << 10
+#: Niceness of the build's worker processes: the live path goes first.
+WORKER_NICENESS = 10
 
 
 _WORKERS_ALLOWED = False
@@ -110,6 +115,7 @@ class Block:
     others: int
     bracket_other: bool
     scan: BlockScan | None = None  # kept for the last block only (see extend)
+    data: bytes | None = None  # the bytes of a small last block made by extend_data
 
 
 @dataclass(slots=True)
@@ -183,11 +189,15 @@ class _ScannedLines(Sequence[LogLine]):
     Items of ``found``: (logical offset, content, ending, starts a record).
     """
 
-    def __init__(self, source: str, sid: str, found: list[tuple[int, bytes, bytes, bool]]) -> None:
+    def __init__(self, source: str, sid: str, found: list[tuple[int, bytes, bytes, bool]],
+                 covered_to: int | None = None) -> None:
         self._source = source
         self._sid = sid
         self._found = found
         self._heads: dict[int, RecordHead | None] = {}
+        #: Logical offset up to which every line of the session is here (None: the
+        #: scan stopped short, or did not reach the live file).
+        self.covered_to = covered_to
 
     def __len__(self) -> int:
         return len(self._found)
@@ -370,7 +380,8 @@ class LogIndex:
             return self.workers
         if self._total < PARALLEL_MIN_BYTES or not worker_processes_allowed():
             return 0
-        return min(2, os.cpu_count() or 1)
+        # One core stays for the live path (and the build thread that merges).
+        return max(1, min(2, (os.cpu_count() or 1) - 1))
 
     def _indexable_end(self, file_idx: int) -> int:
         """Where indexing of a file stops: its size, or its last newline when followed."""
@@ -425,7 +436,7 @@ class LogIndex:
         """
         ctx = multiprocessing.get_context("spawn")
         try:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_lower_priority)
         except (OSError, ValueError, RuntimeError):
             # No worker processes here (e.g. stderr is not a real file for the
             # process tracker): the build thread does the work.
@@ -564,6 +575,64 @@ class LogIndex:
         self._publish(True)
         return added
 
+    def extend_data(self, start: int, data: bytes) -> tuple[int, int]:
+        """Index whole lines appended to the last file, handed over by whoever read
+        them (the live feed): nothing is read again. ``start`` is their offset in the
+        last file and must be where indexing stopped (else :class:`IndexStale`).
+
+        Returns (line number of the first new line, lines added). A small last
+        block made this way takes the next appends (see ``LIVE_MERGE``).
+        """
+        if not self._complete or not self._fds or not data:
+            return self._line_count, 0
+        last = len(self._fds) - 1
+        with self._lock:
+            if start != self._indexed[last]:
+                raise IndexStale(f"{self.paths[last]}: appended at {start}, indexed to {self._indexed[last]}")
+            first = self._line_count
+            end = start + len(data)
+            tail = self._blocks[-1] if self._blocks else None
+            if tail is not None and tail.file == last and tail.data is not None and tail.scan is not None \
+                    and tail.end == start and len(tail.data) + len(data) <= LIVE_MERGE:
+                data = tail.data + data
+                start = self._drop_last_block()
+            for scan in applog.scan_bytes(data, start, self.block_size):
+                self._add_scan(last, scan)
+            block = self._blocks[-1]
+            if block.end - block.start <= LIVE_MERGE:
+                block.data = data[block.start - start:]
+            self._sizes[last] = max(self._sizes[last], end)
+            self._total = self._done
+            added = self._line_count - first
+        self._publish(True)
+        return first, added
+
+    def extent(self, sid: str | None = None) -> tuple[int, int]:
+        """(lines indexed, of ``sid`` or of the whole log; the logical offset where
+        the index ends), read together: what a snapshot of a complete index covers."""
+        with self._lock:
+            if sid is None:
+                count = self._line_count
+            else:
+                acc = self._acc.get(sid)
+                count = acc.counts.lines if acc else 0
+            end = self._bases[-1] + self._indexed[-1] if self._fds else 0
+            return count, end
+
+    @property
+    def live_base(self) -> int:
+        """Logical offset where the last (live) file starts."""
+        return self._bases[-1] if self._bases else 0
+
+    def carry_at_end(self) -> str:
+        """The session that a continuation line appended after the index belongs to."""
+        with self._lock:
+            return self._carry
+
+    def owner_before(self, offset: int) -> str:
+        """The session of the record before a logical offset (reads backwards)."""
+        return self._owner_of_offset(offset)[0]
+
     def _drop_last_block(self) -> int:
         """Undo the last (small) block so it can be rescanned with the new bytes."""
         block = self._blocks.pop()
@@ -693,10 +762,18 @@ class LogIndex:
         Answerable before the build. ``line_number`` is exact once the index has reached
         the end, else -1.
         """
+        return self.tail_snapshot(n)[0]
+
+    def tail_snapshot(self, n: int) -> tuple[list[LogLine], int]:
+        """:meth:`tail_lines`, and the logical offset they reach (every line before
+        it from the first one returned is there)."""
+        if not self._fds:
+            return [], 0
+        live_end = self._indexable_end(len(self._fds) - 1)
         chunks: list[tuple[int, bytes]] = []
         found = 0
         for file_idx in range(len(self._fds) - 1, -1, -1):
-            end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
+            end = live_end if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
             pos = end
             data = b""
             while pos > 0 and data.count(b"\n") <= n:
@@ -714,7 +791,7 @@ class LogIndex:
         for base, data in reversed(chunks):
             lines.extend((base + off, c, e) for off, c, e in applog.iter_lines(data))
         lines = lines[-n:] if n else []
-        return self._annotate_free(lines)
+        return self._annotate_free(lines), self._bases[-1] + live_end
 
     def _annotate_free(self, lines: list[tuple[int, bytes, bytes]]) -> list[LogLine]:
         """LogLines for lines read outside the block index (line numbers if known)."""
@@ -816,6 +893,24 @@ class LogIndex:
             return SessionPage([], True)
         return SessionPage(self._scan_ahead(sid, start, stop), False)
 
+    def session_preview(self, sid: str, limit: int) -> tuple[Sequence[LogLine], int | None]:
+        """A session's lines while the index is built: those it has indexed, then
+        those found by scanning ahead of it (at most ``limit`` in all), and the
+        logical offset up to which the result holds every line of the session (None
+        when it stops short of the live file's end). Line numbers are -1 ahead.
+        """
+        with self._lock:
+            front = [(i, self._indexed[i]) for i in range(len(self._fds))]
+        with self._cursor_lock:
+            cursor = self._advance(sid, limit)
+            known = self._session_lines_at(sid, cursor, 0, limit)
+        if len(known) >= limit:
+            return known, None
+        ahead = self._scan_ahead(sid, 0, limit - len(known), front=front)
+        last = known[-1].offset if known else -1
+        lines = [*known, *(line for line in ahead if line.offset > last)]
+        return lines, ahead.covered_to
+
     def _rewind_cursor(self, sid: str, kept_blocks: int, block_start: int) -> None:
         """Note (under the index lock) that a session's cursor must forget what it took
         from a dropped last block; :meth:`_advance` applies it under the cursor lock,
@@ -879,16 +974,20 @@ class LogIndex:
 
     # -- before the index reaches a session ----------------------------------------
 
-    def _scan_ahead(self, sid: str, start: int, stop: int, chunk: int = 4 << 20) -> list[LogLine]:
-        """A session's first lines found by scanning the files ahead of the index."""
-        position = self._find_first_record(sid, chunk)
-        if position is None:
-            return []
+    def _scan_ahead(self, sid: str, start: int, stop: int, chunk: int = 4 << 20,
+                    front: list[tuple[int, int]] | None = None) -> _ScannedLines:
+        """A session's first lines found by scanning the files ahead of the index
+        (from ``front``, (file, offset) pairs, by default where the index stands)."""
+        position = self._find_first_record(sid, chunk, front)
+        if position is None:  # none ahead: nothing is missing up to the live end
+            last = len(self._fds) - 1
+            return _ScannedLines(self.source, sid, [], self._bases[last] + self._indexable_end(last))
         file_idx, pos = position
         fd = self._fds[file_idx]
         end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
         found: list[tuple[int, bytes, bytes, bool]] = []
         carried = False
+        live = file_idx == len(self._fds) - 1
         while pos < end and len(found) < stop:
             data = applog.read_block(fd, pos, end, self.block_size)
             if not data:
@@ -902,13 +1001,17 @@ class LogIndex:
             tail = block.rfind(b"\n", 0, len(block) - 1) + 1
             carried = bool(starts) and starts[-1] == tail
             pos += len(data)
-        return _ScannedLines(self.source, sid, found[start:stop])
+        covered = self._bases[file_idx] + pos if live and pos >= end else None
+        return _ScannedLines(self.source, sid, found[start:stop], covered)
 
-    def _find_first_record(self, sid: str, chunk: int) -> tuple[int, int] | None:
+    def _find_first_record(self, sid: str, chunk: int,
+                           front: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
         """(file, offset) of the session's first record beyond the indexed part."""
         needle = b"\n[" + sid.encode("utf-8") + b"] - "
-        with self._lock:
-            files = [(i, self._indexed[i]) for i in range(len(self._fds))]
+        if front is None:
+            with self._lock:
+                front = [(i, self._indexed[i]) for i in range(len(self._fds))]
+        files = front
         begin = self._time_hint(sid)
         for file_idx, pos in files:
             end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
@@ -962,3 +1065,11 @@ class LogIndex:
             if head is not None and head.timestamp is not None:
                 return head.timestamp
         return None
+
+
+def _lower_priority() -> None:
+    """Worker process initializer: run below the explorer's own threads."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        pass

@@ -1,11 +1,18 @@
 """The interaction files of a logs directory, summarised and kept current.
 
-Each ``session_<id>.jsonl`` gets a :class:`SessionFile`: a reader that has counted
-every complete line into a :class:`JsonlSummary`, and, for the few sessions someone
-is looking at, the full list of interactions (a second reader, so that the list
-and the summary each see every line exactly once). :class:`SessionFiles` finds new
-files and re-reads changed ones, cheaply: a file is read only when its size or
-modification time moved.
+Each ``session_<id>.jsonl`` gets a :class:`SessionFile`: one reader that counts
+every complete line into a :class:`JsonlSummary`. The lines of the session being
+shown are read in full (normalised once: the summary counts them and the view gets
+them); the others are read light. :class:`SessionFiles` finds new files and
+re-reads changed ones, cheaply: a file is read only when its size or modification
+time moved. A session opened for viewing is read by :meth:`SessionFiles.read_all`
+with a reader of its own, kept for the few sessions viewed last.
+
+Threads: :meth:`SessionFiles.poll` runs on the live feed's thread, :meth:`scan` on
+the catalog's background thread, :meth:`read_all` on loading workers. Each file has
+its own lock, held while it is read; the live feed never waits for it (a file being
+read by the background thread is polled again right after). The directory's lock
+guards the table of files and is never held during I/O.
 """
 
 from __future__ import annotations
@@ -38,20 +45,33 @@ class FileChange:
     """What one poll found in one session file."""
 
     session_id: str
-    appended: tuple[Interaction, ...] = ()  # for a loaded session: the new interactions
+    appended: tuple[Interaction, ...] = ()  # for the shown session: the new interactions
     reset: bool = False  # the file was truncated or replaced: reload the session
     new: bool = False
     removed: bool = False
+    pending: int = 0  # for the shown session: bytes of an unfinished last line
 
 
+@dataclass(slots=True)
 class _Loaded:
-    def __init__(self, path: Path) -> None:
-        self.reader = JsonlReader(path)
-        self.interactions: list[Interaction] = self.reader.read_new()
+    """A session's interactions read for viewing, and the reader that read them."""
+
+    reader: JsonlReader
+    interactions: list[Interaction]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedInteractions:
+    """A session's interactions as read at one moment: every complete line before
+    byte ``covered`` is here; ``pending`` bytes of an unfinished line follow it."""
+
+    interactions: tuple[Interaction, ...]
+    covered: int
+    pending: int
 
 
 class SessionFile:
-    """One session's JSONL file: its running summary and, when loaded, its interactions."""
+    """One session's JSONL file and its running summary."""
 
     def __init__(self, session_id: str, path: str | os.PathLike[str]) -> None:
         self.session_id = session_id
@@ -62,9 +82,9 @@ class SessionFile:
         self._stats: tuple[int, InteractionStats] | None = None
         self._generation = 0  # bumped after each reading of the file
         self._signature: tuple[int, int] | None = None
+        self.lock = threading.Lock()  # held while the file is read
         self.changed_at: float | None = None  # time.monotonic() of the last change seen
         self.scanned = False
-        self.loaded: _Loaded | None = None
 
     @property
     def path(self) -> Path:
@@ -97,49 +117,43 @@ class SessionFile:
             return None
         return (status.st_size, status.st_mtime_ns)
 
-    def refresh(self, *, force: bool = False) -> FileChange | None:
-        """Read what was appended since the last look; None when nothing changed."""
+    def refresh(self, *, force: bool = False, full: bool = False) -> FileChange | None:
+        """Read what was appended since the last look (with the lock held); None
+        when nothing changed. ``full``: the session is shown, its new interactions
+        are normalised whole and returned (read once, counted from the same)."""
         signature = self.signature()
         if not force and signature == self._signature:
             return None
         first_look = self._signature is None and not self.scanned
         self._signature = signature
-        offset, pending = self._reader.offset, self._reader.pending_bytes
-        self._summary.add_new(self._reader)  # streamed: interactions are not kept here
+        reader = self._reader
+        offset, pending = reader.offset, reader.pending_bytes
+        appended: list[Interaction] = []
+        if full:
+            appended = reader.read_new()
+            if reader.last_reset is not None:
+                self._summary.reset()
+            self._summary.add(appended)
+        else:
+            self._summary.add_new(reader)  # streamed: interactions are not kept here
         self._generation += 1
-        reset = self._reader.last_reset is not None
+        reset = reader.last_reset is not None
         self.scanned = True
-        if not reset and self._reader.offset == offset:
-            if first_look or self._reader.pending_bytes == pending:
+        if not reset and reader.offset == offset:
+            if first_look or reader.pending_bytes == pending:
                 return None
             # Only an unfinished last line came or went: a change to say so.
-            return self._change_for_loaded(False)
+            return FileChange(self.session_id, pending=reader.pending_bytes)
         if not first_look:
             self.changed_at = time.monotonic()
-        return self._change_for_loaded(reset)
-
-    def _change_for_loaded(self, reset: bool) -> FileChange:
-        loaded = self.loaded
-        if loaded is None:
-            return FileChange(self.session_id, reset=reset)
-        appended = loaded.reader.read_new()
-        if reset or loaded.reader.last_reset is not None:
-            loaded.interactions = list(appended)
-            return FileChange(self.session_id, reset=True)
-        loaded.interactions.extend(appended)
-        return FileChange(self.session_id, appended=tuple(appended))
+        return FileChange(self.session_id, appended=tuple(appended), reset=reset and not first_look,
+                          pending=reader.pending_bytes)
 
     @property
     def pending_bytes(self) -> int:
         """Bytes of a last line without its line end yet (held back until it has
         one: a torn line, or one being written)."""
-        reader = self.loaded.reader if self.loaded is not None else self._reader_
-        return reader.pending_bytes if reader is not None else 0
-
-    def load(self) -> list[Interaction]:
-        if self.loaded is None:
-            self.loaded = _Loaded(self.path)
-        return list(self.loaded.interactions)
+        return self._reader_.pending_bytes if self._reader_ is not None else 0
 
 
 class SessionFiles:
@@ -147,11 +161,14 @@ class SessionFiles:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # the tables below; never held during I/O
         self._files: dict[str, SessionFile] = {}
-        self._loaded_order: OrderedDict[str, None] = OrderedDict()
+        self._loaded: OrderedDict[str, _Loaded] = OrderedDict()
+        self._loaded_lock = threading.Lock()  # taken by loading workers only
         self._watcher = DirectoryWatcher(directory, "session_*.jsonl", report_existing=True)
         self._last_sweep = 0.0
+        #: A file was busy when last polled: poll again soon.
+        self.behind = False
         self._discover()
 
     # ------------------------------------------------------------------ queries
@@ -165,29 +182,42 @@ class SessionFiles:
 
     @property
     def scanned(self) -> bool:
-        with self._lock:
-            return all(f.scanned for f in self._files.values())
+        return all(f.scanned for f in self)
+
+    def read_all(self, session_id: str) -> LoadedInteractions:
+        """Every complete interaction of a session, for a view (a loading worker).
+
+        The reader and list of the last few sessions read are kept, so reading one
+        again reads only what was appended since.
+        """
+        file = self.get(session_id)
+        if file is None:
+            return LoadedInteractions((), 0, 0)
+        with self._loaded_lock:
+            loaded = self._loaded.pop(session_id, None)
+            if loaded is None:
+                reader = JsonlReader(file.name)
+                loaded = _Loaded(reader, reader.read_new())
+            else:
+                new = loaded.reader.read_new()
+                if loaded.reader.last_reset is not None:
+                    loaded.interactions = new
+                else:
+                    loaded.interactions.extend(new)
+            self._loaded[session_id] = loaded
+            while len(self._loaded) > LOADED_SESSIONS:
+                self._loaded.popitem(last=False)
+            return LoadedInteractions(tuple(loaded.interactions), loaded.reader.offset,
+                                      loaded.reader.pending_bytes)
 
     def interactions(self, session_id: str) -> list[Interaction]:
-        """Every interaction of a session (kept current by :meth:`poll` from now on)."""
-        with self._lock:
-            file = self._files.get(session_id)
-            if file is None:
-                return []
-            result = file.load()
-            self._loaded_order[session_id] = None
-            self._loaded_order.move_to_end(session_id)
-            while len(self._loaded_order) > LOADED_SESSIONS:
-                old, _ = self._loaded_order.popitem(last=False)
-                if old in self._files:
-                    self._files[old].loaded = None
-            return result
+        """Every interaction of a session (see :meth:`read_all`)."""
+        return list(self.read_all(session_id).interactions)
 
     def pending_bytes(self, session_id: str) -> int:
         """See :attr:`SessionFile.pending_bytes` (0 for an unknown session)."""
-        with self._lock:
-            file = self._files.get(session_id)
-            return file.pending_bytes if file is not None else 0
+        file = self.get(session_id)
+        return file.pending_bytes if file is not None else 0
 
     # ------------------------------------------------------------------ reading
     def scan(self, budget: float | None = None) -> bool:
@@ -200,31 +230,39 @@ class SessionFiles:
         for file in sorted(self, key=lambda f: f.session_id, reverse=True):
             if file.scanned:
                 continue
-            with self._lock:
-                file.refresh(force=True)
+            with file.lock:
+                if not file.scanned:
+                    file.refresh(force=True)
             if deadline is not None and time.monotonic() > deadline:
                 return self.scanned
         return True
 
-    def poll(self) -> list[FileChange]:
-        """New and removed files, and appends to the recently active ones."""
-        changes: list[FileChange] = []
-        with self._lock:
-            changes.extend(self._watch())
-            now = time.monotonic()
-            sweep = now - self._last_sweep >= SWEEP_SECONDS
-            if sweep:
-                self._last_sweep = now
-            for file in list(self._files.values()):
-                if not file.scanned:
-                    continue
-                hot = file.loaded is not None or (
-                    file.changed_at is not None and now - file.changed_at < GROWING_SECONDS
-                )
-                if hot or sweep:
-                    change = file.refresh()
-                    if change is not None:
-                        changes.append(change)
+    def poll(self, shown: str | None = None) -> list[FileChange]:
+        """New and removed files, and appends to the recently active ones; the new
+        interactions of session ``shown`` in full."""
+        changes = self._watch(shown)
+        now = time.monotonic()
+        sweep = now - self._last_sweep >= SWEEP_SECONDS
+        if sweep:
+            self._last_sweep = now
+        self.behind = False
+        for file in self:
+            if not file.scanned:
+                continue
+            hot = file.session_id == shown or (
+                file.changed_at is not None and now - file.changed_at < GROWING_SECONDS
+            )
+            if not (hot or sweep):
+                continue
+            if not file.lock.acquire(blocking=False):
+                self.behind = True  # being read by the background scan: next time
+                continue
+            try:
+                change = file.refresh(full=file.session_id == shown)
+            finally:
+                file.lock.release()
+            if change is not None:
+                changes.append(change)
         return changes
 
     def _discover(self) -> None:
@@ -232,19 +270,22 @@ class SessionFiles:
             if isinstance(event, NewFile):
                 self._add(event.path)
 
-    def _watch(self) -> list[FileChange]:
+    def _watch(self, shown: str | None) -> list[FileChange]:
         changes: list[FileChange] = []
         for event in self._watcher.poll():
             path = event.path
             sid = session_id_of(path)
             if sid is None:
                 continue
-            if isinstance(event, NewFile) and sid not in self._files:
+            if isinstance(event, NewFile) and self.get(sid) is None:
                 file = self._add(path)
-                file.refresh(force=True)
+                with file.lock:
+                    change = file.refresh(force=True, full=sid == shown)
                 file.changed_at = time.monotonic()
                 changes.append(FileChange(sid, new=True))
-            elif isinstance(event, RemovedFile) and sid in self._files:
+                if change is not None and change.appended:
+                    changes.append(change)
+            elif isinstance(event, RemovedFile) and self.get(sid) is not None:
                 # The session stays listed with what was read; its file is gone.
                 changes.append(FileChange(sid, removed=True))
         return changes
@@ -253,5 +294,6 @@ class SessionFiles:
         sid = session_id_of(path)
         assert sid is not None
         file = SessionFile(sid, path)
-        self._files[sid] = file
+        with self._lock:
+            self._files[sid] = file
         return file

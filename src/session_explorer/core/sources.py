@@ -8,7 +8,8 @@ grow as it grows: ``len()`` is read live.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from .index import LogIndex
@@ -16,6 +17,9 @@ from .models import LogLine
 
 #: Lines read ahead of an unfinished index (a session's first page, the newest lines).
 PREVIEW_LINES = 2000
+#: A session's lines read while its app log is indexed: enough for a live session
+#: to be shown whole (and followed) before the index reaches it.
+SESSION_PREVIEW_LINES = 20_000
 
 
 @runtime_checkable
@@ -113,3 +117,75 @@ class ConcatLines:
             bounds.append(total)
             total += len(part)
         return bounds
+
+
+class FrozenLines:
+    """A source read up to a fixed number of lines: its ``len()`` is a number, so a
+    view may ask it on the UI thread (an index's counts sit behind its lock)."""
+
+    def __init__(self, source: LineSource, length: int) -> None:
+        self.source = source
+        self.length = length
+        self.partial = bool(getattr(source, "partial", False))
+
+    def __len__(self) -> int:
+        return self.length
+
+    def read(self, start: int, stop: int) -> list[LogLine]:
+        return self.source.read(start, min(stop, self.length))
+
+
+class LiveLines:
+    """A snapshot and the lines that arrived after it, in the order shown.
+
+    ``appended`` only grows, by :meth:`append` on one thread (the UI's); ``read``
+    from another thread sees a consistent prefix.
+    """
+
+    def __init__(self, base: LineSource, appended: Sequence[LogLine] = ()) -> None:
+        self.base = base
+        self._base_len = len(base)
+        self.appended: list[LogLine] = list(appended)
+        self.partial = bool(getattr(base, "partial", False))
+
+    def __len__(self) -> int:
+        return self._base_len + len(self.appended)
+
+    def append(self, lines: Sequence[LogLine]) -> None:
+        self.appended.extend(lines)
+
+    def read(self, start: int, stop: int) -> list[LogLine]:
+        start, stop = max(start, 0), max(stop, 0)
+        out = self.base.read(start, min(stop, self._base_len)) if start < self._base_len else []
+        if stop > self._base_len:
+            out.extend(self.appended[max(start - self._base_len, 0):stop - self._base_len])
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A session's lines (or every line) as read at one moment, for a live view.
+
+    ``covered`` maps each app log to the logical offset before which every line that
+    belongs here is in ``source``: a line appended later at or after it joins the
+    view. None: the snapshot stops short somewhere (a preview), so later lines
+    cannot join it without a gap; the view is read again when the index is done.
+    """
+
+    source: LineSource
+    covered: Mapping[str, int] | None
+    partial: bool
+
+
+def index_snapshot(index: LogIndex, session_id: str | None) -> tuple[LineSource, int | None]:
+    """One app log's part of a :class:`Snapshot`: a fixed-length source and the
+    offset it covers (see there). May read from disk: not on the UI thread."""
+    if index.complete:
+        count, end = index.extent(session_id)
+        whole = AllLines(index) if session_id is None else SessionLines(index, session_id)
+        return FrozenLines(whole, count), end
+    if session_id is None:
+        lines, end = index.tail_snapshot(PREVIEW_LINES)
+        return ListLines(lines, partial=True), end
+    found, covered = index.session_preview(session_id, SESSION_PREVIEW_LINES)
+    return ListLines(found, partial=True), covered

@@ -1,9 +1,16 @@
 """The explorer: sessions on the left, the selected session's app log and
-interactions on the right, kept live by the catalog's tail.
+interactions on the right, kept live by the live feed.
 
-The app only wires widgets to the core: every file read happens in a thread worker
-(opening the catalog, loading a session, the tail loop), and what the workers find
-comes back as messages.
+The app only wires widgets to the core. The UI thread never reads a file, never
+calls the catalog and never takes a lock that another thread holds during I/O:
+
+* the opening worker opens the catalog and reads the first session;
+* the live feed's threads (:mod:`session_explorer.core.live.feed`) follow the files
+  and post :class:`LiveBatchArrived` (at most one per frame, the next one only once
+  this one is taken) and :class:`CatalogStateArrived` (the session list);
+* a loading worker reads a session's snapshot once the feed watches it
+  (:class:`SessionReadArrived`), and :class:`ShownSession` joins the feed's lines to
+  it; workers for facts, searches and pages read the sources the panes were given.
 """
 
 from __future__ import annotations
@@ -26,24 +33,21 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from session_explorer.core.catalog import (
-    Catalog,
-    IndexProgress,
-    InteractionsAppended,
-    InteractionsReset,
-    LinesAppended,
-    LogReset,
-    Problem,
-    SessionNotFound,
-    SessionsChanged,
-)
+from session_explorer.core.catalog import Catalog, CatalogState, IndexProgress, SessionNotFound
+from session_explorer.core.live.feed import LiveFeed
 from session_explorer.core.filters import LevelStep
 from session_explorer.core.layout import Layout
 from session_explorer.core.models import Interaction, SessionSummary
 from session_explorer.core.search import Query, QueryError, compile_query, search
 from session_explorer.core.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import SessionCommands
-from session_explorer.ui.messages import CatalogChanged, CatalogOpened, NewLines, SessionLoaded, WorkerFailed
+from session_explorer.ui.controllers.live import (
+    CatalogStateArrived,
+    LiveBatchArrived,
+    SessionReadArrived,
+    ShownSession,
+)
+from session_explorer.ui.messages import CatalogOpened, WorkerFailed
 from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
 from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.empty_state import EmptyState
@@ -64,15 +68,14 @@ SESSIONS_REFRESH = 0.25
 SESSIONS_REFRESH_INDEXING = 1.0
 #: Below this many columns the sessions pane gets narrower.
 NARROW_WIDTH = 110
-#: Seconds between two polls of the files (the tail). None: no polling (tests).
+#: Not None: the live feed runs in its threads; None: it is stepped by hand
+#: (``poll_once``, tests).
 POLL_INTERVAL = 0.02
 #: Seconds after opening by which indexing starts even if the first screen is not
 #: complete (it starts as soon as it is).
 BACKGROUND_LATEST = 2.0
 #: Textual's palette commands that the explorer's own replace.
 TEXTUAL_COMMANDS_REPLACED = frozenset({"Keys", "Maximize", "Minimize"})
-#: At most this many new lines are read by the tail worker for the log pane.
-NEW_LINES_READ = 512
 
 
 class ExplorerApp(App[None]):
@@ -154,6 +157,11 @@ class ExplorerApp(App[None]):
         self._reload_on_index = False
         self._last_refresh = 0.0
         self._refresh_timer: Timer | None = None
+        # The live feed and what the UI knows of the catalog (from its messages).
+        self.feed: LiveFeed | None = None
+        self.state: CatalogState | None = None
+        self._shown = ShownSession()
+        self._unfinished = 0
         # What the log pane shows and what is known about it (see ui/reading.py).
         self._base: LineSource = EMPTY_SOURCE
         self._view = ReadingView(EMPTY_SOURCE)
@@ -223,89 +231,69 @@ class ExplorerApp(App[None]):
             # The first screen first: indexing and summarising start once it shows
             # (see ``_start_background``).
             self.catalog.open(background=False)
-            self.catalog.sessions()  # built here, off the UI thread
+            state = self.catalog.state()
         except Exception as error:  # noqa: BLE001 - shown to the user, not fatal
             self.post_message(WorkerFailed("opening the logs", error))
             return
         try:
-            first = self.catalog.resolve(self.initial_session or "latest")
+            first = state.resolve(self.initial_session or "latest")
         except SessionNotFound:
             first = None
-        self.post_message(CatalogOpened(first))
+        feed = LiveFeed(self.catalog, self._feed_batch, self._feed_state)
+        if self.poll_interval is not None:
+            feed.start()
+        token = feed.watch(first) if first is not None else -1
+        problems = self.catalog.problems()
+        self.post_message(CatalogOpened(first, state=state, feed=feed, token=token, problems=problems))
         if first is not None:
             # The session the screen opens on, read by this worker right away (no
             # trip through another worker before the first screen).
-            self._load(first, keep_position=False)
-        if self.poll_interval is not None:
-            self.tail_loop()
+            self._read_session(feed, first, token, keep_position=False)
 
-    @work(thread=True, exit_on_error=False, group="tail")
-    def tail_loop(self) -> None:
-        worker = get_current_worker()
-        interval = self.poll_interval or POLL_INTERVAL
-        while not worker.is_cancelled:
-            self.poll_once()
-            time.sleep(interval)
+    def _feed_batch(self, batch) -> None:  # noqa: ANN001 - the feed's threads
+        self.post_message(LiveBatchArrived(batch))
+
+    def _feed_state(self, state: CatalogState) -> None:
+        self.post_message(CatalogStateArrived(state))
 
     def poll_once(self) -> None:
-        """Poll the catalog once and hand what changed to the UI (any thread)."""
-        try:
-            changes = self.catalog.poll()
-        except Exception as error:  # noqa: BLE001 - keep following after a bad poll
-            self.post_message(WorkerFailed("following the logs", error))
-            return
-        if changes:
-            shown = self.current_session
-            grew = any(
-                isinstance(change, LinesAppended) and (shown is None or shown in change.session_ids)
-                for change in changes
-            )
-            self.post_message(CatalogChanged(changes, self._read_new_lines() if grew else None))
-            if any(isinstance(change, SessionsChanged) for change in changes) and self._refresh_due():
-                # Build the session list here, off the UI thread: the UI's call to
-                # ``catalog.sessions()`` then finds it ready.
-                self.catalog.sessions()
-
-    def _read_new_lines(self) -> NewLines | None:
-        """The shown session's new lines, read here in the tail worker so that the
-        log pane shows them without a page load of its own (None: let it load)."""
-        source, view = self._base, self._log_view
-        if view is None:
-            return None
-        start = max(0, view.line_count - 1)  # the last line shown may have grown
-        try:
-            count = len(source)
-            if not 0 < count - start <= NEW_LINES_READ:
-                return None
-            return NewLines(source, start, source.read(start, count))
-        except Exception:  # noqa: BLE001 - the pane reads them itself and reports errors
-            return None
+        """One step of the live feed (tests without its threads)."""
+        if self.feed is not None:
+            self.feed.step()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="session")
-    def load_session(self, session_id: str | None, keep_position: bool = False) -> None:
-        self._load(session_id, keep_position=keep_position)
+    def load_session(self, feed: LiveFeed, session_id: str | None, token: int, keep_position: bool = False) -> None:
+        self._read_session(feed, session_id, token, keep_position=keep_position)
 
-    def _load(self, session_id: str | None, *, keep_position: bool) -> None:
-        """Read a session and post it (or the failure) to the UI (in a worker)."""
+    def _read_session(self, feed: LiveFeed, session_id: str | None, token: int, *, keep_position: bool) -> None:
+        """Read a session once the feed watches it, and post it (in a worker)."""
+        feed.wait_applied(token)
         try:
-            source = self.catalog.session_lines(session_id)
-            interactions = self.catalog.interactions(session_id) if session_id else []
+            read = self.catalog.read_session(session_id)
         except Exception as error:  # noqa: BLE001
             self.post_message(WorkerFailed(f"reading session {session_id}", error))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(
-                SessionLoaded(session_id, source, interactions, keep_position=keep_position)
-            )
+            self.post_message(SessionReadArrived(token, read, keep_position))
+
+    @work(thread=True, exit_on_error=False, group="background")
+    def start_background_work(self) -> None:
+        self.catalog.start_background()
 
     # --------------------------------------------------------------- handlers
     def on_catalog_opened(self, message: CatalogOpened) -> None:
         if not self._showing():
             return  # a worker's message after the screen was taken down
-        for problem in self.catalog.problems():
+        self.feed = message.feed
+        self.state = message.state
+        if message.first is not None:
+            self._shown.begin(message.first, message.token)
+            self.current_session = message.first
+        for problem in message.problems:
             self.notify(problem, severity="warning", timeout=8)
         self.refresh_sessions()
-        self.update_progress(self.catalog.progress())
+        self.update_progress(self.state.progress)
+        self._update_status_mode()
         target = self._initial_target()
         self.sessions_pane.select_session(target)
         if target == self.sessions_pane.selected_session_id:
@@ -319,16 +307,17 @@ class ExplorerApp(App[None]):
         else:  # should the first session never load (an unreadable file...)
             self.set_timer(BACKGROUND_LATEST, self._start_background)
         # The sessions pane, or the log when there is only "All lines" to show.
-        only_log = target is None and self.catalog.total_lines() > 0
+        only_log = target is None and self.state.total_lines > 0
         self.set_focus(self.log_pane if only_log else self.sessions_pane)
 
     def _initial_target(self) -> str | None:
         query = self.initial_session or "latest"
+        assert self.state is not None
         try:
-            return self.catalog.resolve(query)
+            return self.state.resolve(query)
         except SessionNotFound as error:
             if self.initial_session:
-                if not self.catalog.progress().complete:
+                if not self.state.progress.complete:
                     # Maybe a session of the app log the index has not reached:
                     # asked again as sessions are found (see ``_look_for_wanted``).
                     self._wanted_session = self.initial_session
@@ -340,12 +329,12 @@ class ExplorerApp(App[None]):
         """Select the ``--session`` not known at start once the index finds it (or
         say it is unknown once the index is complete)."""
         wanted = self._wanted_session
-        if wanted is None:
+        if wanted is None or self.state is None:
             return
         try:
-            found = self.catalog.resolve(wanted)
+            found = self.state.resolve(wanted)
         except SessionNotFound as error:
-            if self.catalog.progress().complete:
+            if self.state.progress.complete:
                 self._wanted_session = None
                 self.notify(str(error), severity="error", timeout=8)
             return
@@ -354,48 +343,52 @@ class ExplorerApp(App[None]):
             self.refresh_sessions()  # listed now, not at the next timed refresh
         self.sessions_pane.select_session(found)
 
-    def on_catalog_changed(self, message: CatalogChanged) -> None:
+    def on_live_batch_arrived(self, message: LiveBatchArrived) -> None:
         if not self._showing():
             return  # a worker's message after the screen was taken down
-        sessions_changed = False
-        grew = False
-        for change in message.changes:
-            if isinstance(change, SessionsChanged):
-                sessions_changed = True
-            elif isinstance(change, LinesAppended):
-                if self.current_session is None or self.current_session in change.session_ids:
-                    grew = True
-            elif isinstance(change, InteractionsAppended):
-                if change.session_id == self.current_session:
-                    self.interactions_pane.add_interactions(change.interactions)
-                    self._windows = None
-                    if self._timeline:
-                        self._need_facts(self._apply_view)
-            elif isinstance(change, (InteractionsReset, LogReset)):
-                if isinstance(change, LogReset) or change.session_id == self.current_session:
-                    if isinstance(change, LogReset):
-                        # The log is indexed anew: read the session again when it is.
-                        self._reload_on_index = True
-                    self.load_session(self.current_session, keep_position=True)
-            elif isinstance(change, IndexProgress):
-                self.update_progress(change)
-                if change.complete and self._reload_on_index:
-                    self._reload_on_index = False
-                    self.load_session(self.current_session, keep_position=True)
-            elif isinstance(change, Problem):
-                self.notify(change.message, severity="warning", timeout=8)
-        if grew:
-            self._source_grew(message.new_lines)
-        if sessions_changed:
-            self._show_unfinished()
-            self.request_sessions_refresh()
-            self._look_for_wanted()
+        batch = message.batch
+        try:
+            self._take_batch(batch)
+        finally:
+            if self.feed is not None:
+                self.feed.ack()
 
-    def _show_unfinished(self) -> None:
-        """Say in the interactions pane when its file ends in an unfinished line."""
-        session = self.current_session
-        nbytes = self.catalog.unfinished_interaction_bytes(session) if session else 0
-        self.interactions_pane.set_unfinished(nbytes)
+    def _take_batch(self, batch) -> None:  # noqa: ANN001
+        for problem in batch.problems:
+            self.notify(problem, severity="warning", timeout=8)
+        if batch.progress is not None:
+            self.update_progress(batch.progress)
+            if batch.progress.complete and self._reload_on_index:
+                self._reload_on_index = False
+                self._read_again()
+        joined = self._shown.take(batch)
+        if joined is None:
+            return
+        if joined.reload:
+            self._read_again()
+            return
+        if joined.interactions:
+            self.interactions_pane.add_interactions(joined.interactions)
+            self._windows = None
+            if self._timeline:
+                self._need_facts(self._apply_view)
+        if joined.pending is not None and joined.pending != self._unfinished:
+            self._unfinished = joined.pending
+            self.interactions_pane.set_unfinished(joined.pending)
+        if joined.lines:
+            self._source_grew(joined.start, joined.lines)
+
+    def on_catalog_state_arrived(self, message: CatalogStateArrived) -> None:
+        if not self._showing():
+            return
+        self.state = message.state
+        self._update_status_mode()
+        self.request_sessions_refresh()
+        self._look_for_wanted()
+
+    def _read_again(self) -> None:
+        """Read the shown session again, the cursor staying where it is."""
+        self.show_session(self.current_session, keep_position=True)
 
     def _showing(self) -> bool:
         """The screen's panes are there (not during shutdown)."""
@@ -407,7 +400,7 @@ class ExplorerApp(App[None]):
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
         self.notify(f"Error {message.what}: {message.error}", severity="error", timeout=10)
-        if self.catalog.opened:
+        if self.state is not None:
             self._start_background()  # the rest is read even if one session is not
 
     @on(SessionList.SessionSelected)
@@ -417,22 +410,28 @@ class ExplorerApp(App[None]):
         if message.session_id != self.current_session or not self._loaded_once:
             self.show_session(message.session_id)
 
-    def show_session(self, session_id: str | None, *, read: bool = True) -> None:
+    def show_session(self, session_id: str | None, *, read: bool = True, keep_position: bool = False) -> None:
         """Show a session (None: every line); ``read`` False when its lines are
-        already read (``on_session_loaded`` follows)."""
+        already being read (``on_session_read_arrived`` follows)."""
         self.current_session = session_id
         self._update_log_title()
-        self._reload_on_index = not self.catalog.progress().complete
-        if read:
-            self.load_session(session_id)
+        if read and self.feed is not None:
+            token = self.feed.watch(session_id)
+            self._shown.begin(session_id, token)
+            self.load_session(self.feed, session_id, token, keep_position)
 
-    def on_session_loaded(self, message: SessionLoaded) -> None:
+    def on_session_read_arrived(self, message: SessionReadArrived) -> None:
         if not self._showing():
             return  # a worker's message after the screen was taken down
-        if message.session_id != self.current_session:
+        if message.token != self._shown.token:
             return
+        source, interactions, pending, stale = self._shown.loaded_read(message.read)
+        # A preview (the index has not reached the session) is read again once the
+        # index is complete; the lines written meanwhile wait for that.
+        snapshot = message.read.lines
+        self._reload_on_index = snapshot.partial or snapshot.covered is None
         log = self.log_pane
-        self._base = message.source
+        self._base = source
         self._forget_facts()
         if message.keep_position:
             # The same session read again: filters stay (they apply once the facts
@@ -440,8 +439,8 @@ class ExplorerApp(App[None]):
             line = None
             if not self._view.is_plain and log.line_count:
                 line = self._view.line_before(log.cursor_line)
-            self._view = ReadingView(message.source)
-            log.replace_source(message.source, cursor_line=line)
+            self._view = ReadingView(source)
+            log.replace_source(source, cursor_line=line)
         else:
             self._log_filters = Filters()
             self._timeline = False
@@ -449,23 +448,26 @@ class ExplorerApp(App[None]):
             self._end_search()
             self.search_bar.close()
             log.set_marks(None)
-            self._view = ReadingView(message.source)
-            log.set_source(message.source, follow=log.follow, session_tags=message.session_id is None)
+            self._view = ReadingView(source)
+            log.set_source(source, follow=log.follow, session_tags=message.read.session_id is None)
         # A search of the interactions shown goes on over the ones read again, in
         # the search's worker (matching thousands of them would stall the screen).
         searched = self.interactions_pane.search_query if message.keep_position else None
         self.interactions_pane.clear_search()
-        self.interactions_pane.set_interactions(message.interactions)
-        self._show_unfinished()
+        self.interactions_pane.set_interactions(interactions)
+        self._unfinished = pending
+        self.interactions_pane.set_unfinished(pending)
         if searched is not None:
             self._search_interactions(searched, quiet=True)
-        self.interactions_pane.display = message.session_id is not None
+        self.interactions_pane.display = message.read.session_id is not None
         self._update_empty_state()
         if not self._background_started:
             self.call_after_refresh(self._start_background)
-        if message.session_id is not None or not self._view.is_plain or self._log_filters.active:
+        if message.read.session_id is not None or not self._view.is_plain or self._log_filters.active:
             self._need_facts(self._apply_view if self._log_filters.active or self._timeline else None)
         self._update_log_title()
+        if stale:
+            self._read_again()
 
     @on(InteractionsView.Opened)
     def _open_interaction(self, message: InteractionsView.Opened) -> None:
@@ -564,11 +566,8 @@ class ExplorerApp(App[None]):
     # ----------------------------------------------------------------- helpers
     def _refresh_pause(self) -> float:
         # While a big log is indexed, sessions and counts change all the time.
-        return SESSIONS_REFRESH if self.catalog.progress().complete else SESSIONS_REFRESH_INDEXING
-
-    def _refresh_due(self) -> bool:
-        """The session list is refreshed soon (any thread): worth building it now."""
-        return time.monotonic() >= self._last_refresh + self._refresh_pause() - POLL_INTERVAL * 2
+        complete = self.state is not None and self.state.progress.complete
+        return SESSIONS_REFRESH if complete else SESSIONS_REFRESH_INDEXING
 
     def request_sessions_refresh(self) -> None:
         """Refresh the session list now, or once at most every SESSIONS_REFRESH seconds
@@ -586,11 +585,13 @@ class ExplorerApp(App[None]):
         self.refresh_sessions()
 
     def refresh_sessions(self) -> None:
+        if self.state is None:
+            return
         self._last_refresh = time.monotonic()
         pane = self.sessions_pane
         was_on_newest = pane.is_on_newest
         before = pane.summaries[0].id if pane.summaries else None
-        summaries: list[SessionSummary] = self.catalog.sessions()
+        summaries: list[SessionSummary] = list(self.state.sessions)
         pane.update_sessions(summaries, all_lines_count=self._all_lines_count())
         newest = next((s.id for s in summaries if s.id != "in-progress"), None)
         waiting = self._waiting_for_first and pane.selected_session_id is None
@@ -604,21 +605,26 @@ class ExplorerApp(App[None]):
 
     def _all_lines_count(self) -> int | None:
         """The app log's line count, once it is indexed (None before)."""
-        if not self.catalog.sources or not self.catalog.progress().complete:
+        state = self.state
+        if state is None or not state.has_app_logs or not state.progress.complete:
             return None
-        return self.catalog.total_lines()
+        return state.total_lines
 
     def _start_background(self) -> None:
         """Index the logs and summarise the interaction files (after the first screen)."""
         if not self._background_started:
             self._background_started = True
-            self.catalog.start_background()
+            self.start_background_work()
 
     def update_progress(self, progress: IndexProgress) -> None:
         self.status.set_progress(progress.done, progress.total, progress.complete)
 
+    def _update_status_mode(self) -> None:
+        if self.feed is not None:
+            self.status.set_mode(self.feed.mode if self.poll_interval is not None else "")
+
     def _update_empty_state(self) -> None:
-        empty = not self.sessions_pane.summaries and self.catalog.total_lines() == 0
+        empty = not self.sessions_pane.summaries and (self.state is None or self.state.total_lines == 0)
         self.query_one(EmptyState).display = empty
         self.log_pane.display = not empty
         if empty:
@@ -648,14 +654,11 @@ class ExplorerApp(App[None]):
             self._facts_base = self._base
             self.read_facts(self._base, self.current_session is not None, None, self._facts_cancel)
 
-    def _source_grew(self, new_lines: NewLines | None = None) -> None:
-        """New lines in the shown session: a plain view shows them at once, a
-        filtered one once they are read (and the facts follow them)."""
+    def _source_grew(self, start: int, lines: list) -> None:  # noqa: ANN001
+        """New lines joined the shown session (at ``start``): a plain view shows
+        them at once, a filtered one once the facts have read them."""
         if self._view.is_plain:
-            read = None
-            if new_lines is not None and new_lines.source is self._base:
-                read = (new_lines.start, new_lines.lines)
-            self.log_pane.source_grew(read=read)
+            self.log_pane.lines_appended(start, lines)
         self._extend_facts()
 
     def _extend_facts(self) -> None:
@@ -1104,6 +1107,8 @@ class ExplorerApp(App[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
+        if self.feed is not None:
+            self.feed.stop()
         self.catalog.close()
 
 

@@ -3,64 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual.message import Message
 
-from session_explorer.core.catalog import Change
-from session_explorer.core.models import Interaction, LogLine
-from session_explorer.ui.sources import LineSource
+from session_explorer.core.catalog import CatalogState
+from session_explorer.core.live.feed import LiveFeed
 
 
 class CatalogOpened(Message):
     """The catalog has its first listing (indexing may go on in the background).
 
-    ``first``: the session the opening worker reads next and posts as
-    :class:`SessionLoaded` (None: none).
+    ``first``: the session the opening worker reads next and posts (None: none),
+    for the feed's watch ``token``. ``feed``: the live feed, started unless the app
+    steps it by hand. ``problems``: what could not be opened.
     """
-
-    def __init__(self, first: str | None = None) -> None:
-        super().__init__()
-        self.first = first
-
-
-@dataclass(frozen=True, slots=True)
-class NewLines:
-    """Lines ``start`` on of ``source``, read by the tail worker after an append."""
-
-    source: LineSource
-    start: int
-    lines: list[LogLine]
-
-
-class CatalogChanged(Message):
-    """What one poll of the catalog found (new lines, interactions, sessions...).
-
-    ``new_lines``: the shown session's new lines, when the worker read them.
-    """
-
-    def __init__(self, changes: Sequence[Change], new_lines: NewLines | None = None) -> None:
-        super().__init__()
-        self.changes = tuple(changes)
-        self.new_lines = new_lines
-
-
-class SessionLoaded(Message):
-    """A session's lines and interactions are ready to show."""
 
     def __init__(
         self,
-        session_id: str | None,
-        source: LineSource,
-        interactions: Sequence[Interaction],
+        first: str | None,
         *,
-        keep_position: bool = False,
+        state: CatalogState,
+        feed: LiveFeed,
+        token: int,
+        problems: Sequence[str] = (),
     ) -> None:
         super().__init__()
-        self.session_id = session_id
-        self.source = source
-        self.interactions = list(interactions)
-        self.keep_position = keep_position
+        self.first = first
+        self.state = state
+        self.feed = feed
+        self.token = token
+        self.problems = tuple(problems)
 
 
 class WorkerFailed(Message):

@@ -342,6 +342,28 @@ class LogView(ScrollView, can_focus=True):
         self._start_loads()
         self.refresh()
 
+    def lines_appended(self, start: int, lines: list[LogLine]) -> None:
+        """Lines added at the end of the source (``start``: the line count before
+        them), handed over by the live feed: shown at once, nothing read again.
+        Following, the newest line stays in view; otherwise the badge counts them."""
+        old = self._line_count
+        count = start + len(lines)
+        if start != old or not lines:
+            self.source_grew(len(self._source))  # out of step: read what is missing
+            return
+        self._line_count = count
+        self._pages.put(start, lines)
+        self._took_lines(lines, start, count)
+        if not self.follow:
+            self.new_lines += count - old
+        self._update_virtual_size()
+        if self.follow:
+            self._go_to_end()
+            self._want(count - 1)
+        self._want(self.cursor_line)
+        self._start_loads()
+        self.refresh()
+
     def replace_source(self, source: LineSource, *, cursor_line: int | None = None) -> None:
         """Show the same session's lines read again (a new, usually longer, source).
 

@@ -1,4 +1,5 @@
-"""The status line: the logs directory, follow state and index progress."""
+"""The status line: the logs directory, follow state, index progress, and how the
+files are followed when it is not by file-system events."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class StatusBar(Horizontal):
         & > #status-follow.paused { color: $warning; }
         & > ProgressBar { width: 30; margin-left: 2; }
         & > #status-index { width: auto; margin-left: 1; }
+        & > #status-mode { width: auto; margin-left: 2; }
     }
     """
 
@@ -38,6 +40,7 @@ class StatusBar(Horizontal):
         super().__init__(id=id)
         self.label = label
         self._index_text = ""
+        self._mode_text = ""
         self._progress_shown = 0.0
 
     def compose(self) -> ComposeResult:
@@ -45,6 +48,15 @@ class StatusBar(Horizontal):
         yield Label("", id="status-follow")
         yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="status-progress")
         yield Label("", id="status-index")
+        yield Label("", id="status-mode", markup=False)
+
+    def set_mode(self, mode: str) -> None:
+        """How the files are followed: "events", or "polling (why)" (shown only
+        when polling: events are the normal case)."""
+        text = mode if mode.startswith("polling") else ""
+        if text != self._mode_text:
+            self._mode_text = text
+            self.query_one("#status-mode", Label).update(text)
 
     def watch_follow(self, follow: bool) -> None:
         label = self.query_one("#status-follow", Label)

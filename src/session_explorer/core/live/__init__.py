@@ -1,0 +1,1 @@
+"""Following the logs over time: file-system wake-ups and the live feed."""

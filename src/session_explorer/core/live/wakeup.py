@@ -1,0 +1,110 @@
+"""When to look at the files again: on a file-system event, or on a timer.
+
+:class:`Wakeup` is what the live feed waits on. With file-system events (inotify,
+FSEvents, ReadDirectoryChangesW through ``watchfiles``) it wakes as soon as a file
+under the logs directory changes and says which; without them (the library is
+missing, the platform has none, a network file system, the watch limit is reached)
+it wakes every ``POLL_INTERVAL`` and the feed looks at every file it follows.
+
+``watchfiles`` checks for events every *step* milliseconds. A short step is fast
+and costs a little CPU even when nothing happens, so the step is short while the
+files are busy and longer once they have been quiet for ``QUIET_AFTER`` seconds:
+an idle explorer costs about what an idle terminal app costs, and the first line
+after a quiet spell waits at most one long step.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable
+
+#: Seconds between two looks at the files without file-system events.
+POLL_INTERVAL = 0.02
+#: The events' step (ms) while files are busy, and once quiet; their debounce (ms).
+BUSY_STEP_MS = 4
+QUIET_STEP_MS = 50
+DEBOUNCE_MS = 12
+#: Seconds without events after which the quiet step is used.
+QUIET_AFTER = 3.0
+
+
+class Wakeup:
+    """Wakes the live feed: ``wait(timeout)`` returns the paths that changed (None:
+    unknown, look at everything). ``poke()`` wakes it from another thread."""
+
+    def __init__(self, paths: Iterable[os.PathLike[str] | str], *, events: bool = True) -> None:
+        self._paths = [os.fspath(p) for p in paths if os.path.isdir(p)]
+        self._poked = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()  # guards _changed (never held during I/O)
+        self._changed: set[str] = set()
+        self._thread: threading.Thread | None = None
+        self.mode = "polling"
+        self.reason = "" if events else "events turned off"
+        if events:
+            self._start_events()
+
+    # ------------------------------------------------------------------ events
+    def _start_events(self) -> None:
+        if not self._paths:
+            self.reason = "no directory to watch yet"
+            return
+        try:
+            from watchfiles._rust_notify import RustNotify
+        except ImportError:
+            self.reason = "watchfiles is not installed"
+            return
+        try:
+            notify = RustNotify(self._paths, False, False, 50, True, True)
+        except Exception as error:  # noqa: BLE001 - any failure means: poll instead
+            self.reason = f"file-system events unavailable ({error})"
+            return
+        self.mode = "events"
+        self._thread = threading.Thread(target=self._watch, args=(notify,), name="fs-events", daemon=True)
+        self._thread.start()
+
+    def _watch(self, notify: object) -> None:
+        last_event = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                quiet = time.monotonic() - last_event > QUIET_AFTER
+                step = QUIET_STEP_MS if quiet else BUSY_STEP_MS
+                found = notify.watch(DEBOUNCE_MS, step, 500, self._stop)  # type: ignore[attr-defined]
+                if isinstance(found, set) and found:
+                    last_event = time.monotonic()
+                    with self._lock:
+                        self._changed.update(path for _kind, path in found)
+                    self._poked.set()
+        except Exception as error:  # noqa: BLE001 - the watcher died: poll from now on
+            self.mode, self.reason = "polling", f"file-system events stopped ({error})"
+            self._poked.set()
+        finally:
+            close = getattr(notify, "close", None)
+            if close is not None:
+                close()
+
+    # ------------------------------------------------------------------ waiting
+    def wait(self, timeout: float | None) -> set[str] | None:
+        """Wait for a change (or a poke), at most ``timeout`` seconds (None: the
+        mode's own: POLL_INTERVAL when polling). The paths that changed, or None
+        when anything may have (polling, a poke, a time-out)."""
+        if timeout is None:
+            timeout = POLL_INTERVAL if self.mode == "polling" else 1.0
+        woken = self._poked.wait(timeout)
+        self._poked.clear()
+        with self._lock:
+            changed, self._changed = self._changed, set()
+        if self.mode == "polling" or not woken or not changed:
+            return None
+        return changed
+
+    def poke(self) -> None:
+        self._poked.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._poked.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)

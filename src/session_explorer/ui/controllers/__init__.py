@@ -1,0 +1,1 @@
+"""State machines of the explorer that are not widgets (they run on the UI thread)."""
