@@ -4,10 +4,14 @@
 (:meth:`JsonlSummary.add_new` takes what a :class:`JsonlReader` has completed since
 its previous call, for a live file), and hands out a frozen :class:`InteractionStats`
 to pass between threads. :func:`summarise_file` summarises a file without keeping
-its interactions (constant memory, and a third faster than reading them all
-first); :func:`summarise_interactions` summarises interactions already read.
+its interactions; :func:`summarise_interactions` summarises interactions already read.
 
-Pure standard library.
+Lines read from a file are not normalised: :func:`~.fast_summary.line_facts`
+decodes only the fields the totals need (see :mod:`.fast_summary`), with the same
+results as the normaliser. Only until the first user text is found are lines
+normalised whole, for their conversation.
+
+Pure standard library, plus ``msgspec`` when it is installed.
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
 
-from .interactions import JsonlReader
+from .fast_summary import LineFacts, facts_of, line_facts
+from .interactions import JsonlReader, parse_line
 from .models import Interaction
 
 
@@ -81,37 +86,54 @@ class JsonlSummary:
 
     def add(self, interactions: Iterable[Interaction]) -> None:
         """Count a batch of interactions, in file order."""
-        models = self._models
         for interaction in interactions:
-            self.count += 1
-            if interaction.parse_error is not None:
-                self.malformed += 1
-                continue
-            if interaction.error is not None:
-                self.errors += 1
-            if interaction.model is not None:
-                models[interaction.model] = models.get(interaction.model, 0) + 1
-            self.tokens += interaction.usage.total or 0
-            if (moment := interaction.timestamp) is not None:
-                if self.first_ts is None or moment < self.first_ts:
-                    self.first_ts = moment
-                if self.last_ts is None or moment > self.last_ts:
-                    self.last_ts = moment
+            self.add_facts(facts_of(interaction))
             if not self.first_user_text:
                 self.first_user_text = _first_user_text(interaction)
+
+    def add_facts(self, facts: LineFacts) -> None:
+        """Count one line from its facts (see :mod:`.fast_summary`)."""
+        self.count += 1
+        if facts.malformed:
+            self.malformed += 1
+            return
+        if facts.failed:
+            self.errors += 1
+        if (model := facts.model) is not None:
+            self._models[model] = self._models.get(model, 0) + 1
+        self.tokens += facts.tokens
+        if (moment := facts.timestamp) is not None:
+            if self.first_ts is None or moment < self.first_ts:
+                self.first_ts = moment
+            if self.last_ts is None or moment > self.last_ts:
+                self.last_ts = moment
+
+    def add_lines(self, lines: Iterable[bytes]) -> None:
+        """Count raw JSONL lines (without their ``\\n``), in file order; blank ones are skipped.
+
+        The same totals as :meth:`add` of the lines' interactions, without
+        normalising them: only the fields the totals need are decoded. Lines are
+        normalised whole only until one gives the first user text.
+        """
+        for raw in lines:
+            if self.first_user_text:
+                if (facts := line_facts(raw)) is not None:
+                    self.add_facts(facts)
+            elif (interaction := parse_line(raw, line_number=1, offset=0)) is not None:
+                self.add((interaction,))
 
     def add_new(self, reader: JsonlReader) -> None:
         """Add the lines ``reader`` completed since its previous call (streamed, not kept).
 
-        Only the first line's conversation is read (for ``first_user_text``): the
-        counts need the model, usage, time and error of each line, not its messages.
+        Each new complete line is decoded once, and only for the fields the totals
+        need (see :meth:`add_lines`); a torn last line waits for its end.
         """
-        found = reader.iter_new(light=True)
+        found = reader.iter_new_lines()
         first = next(found, None)  # the reader checks for a restart on its first step
         if reader.last_reset is not None:
             self.reset()
         if first is not None:
-            self.add(chain((first,), found))
+            self.add_lines(chain((first,), found))
 
     @property
     def models(self) -> tuple[str, ...]:

@@ -76,6 +76,22 @@ class JsonlReader:
         ``pending_bytes`` is set when the iteration reaches the end of the file.
         ``light`` skips the conversation of every line but the first (summaries).
         """
+        for raw in self.iter_new_lines():
+            interaction = parse_line(
+                raw, line_number=self.line_number, offset=self.offset - len(raw) - 1,
+                light=light and self.line_number > 1,
+            )
+            if interaction is not None:
+                yield interaction
+
+    def iter_new_lines(self) -> Iterator[bytes]:
+        """Yield the lines completed since the last call, as bytes without their ``\\n``.
+
+        The reading behind :meth:`iter_new`, for callers that decode lines their own
+        way (the file summary): the same restarts, held-back torn line and
+        bookkeeping, blank lines included. While a line is being handled,
+        ``line_number`` is its number and ``offset`` the offset just after it.
+        """
         self.last_reset = None
         try:
             handle = open(self.path, "rb")  # noqa: SIM115 - closed below
@@ -87,7 +103,7 @@ class JsonlReader:
         with handle:
             self._check_identity(handle)
             handle.seek(self.offset)
-            yield from self._read_lines(handle, light)
+            yield from self._complete_lines(handle)
 
     def read_pending(self) -> Interaction | None:
         """Parse the held-back last line (no newline yet) without consuming it.
@@ -123,26 +139,25 @@ class JsonlReader:
         else:
             self.truncations += 1
 
-    def _read_lines(self, handle: BinaryIO, light: bool = False) -> Iterator[Interaction]:
-        pending = bytearray()
+    def _complete_lines(self, handle: BinaryIO) -> Iterator[bytes]:
+        """The complete lines from the handle's position on, advancing the bookkeeping."""
+        parts: list[bytes] = []  # the start of a line that no chunk has finished yet
         while chunk := handle.read(CHUNK_SIZE):
-            search_from = len(pending)
-            pending += chunk
             start = 0
-            while (end := pending.find(b"\n", search_from)) != -1:
-                raw = bytes(pending[start:end])
-                start = search_from = end + 1
+            while (end := chunk.find(b"\n", start)) != -1:
+                if parts:
+                    parts.append(chunk[start:end])
+                    raw = b"".join(parts)
+                    parts.clear()
+                else:
+                    raw = chunk[start:end]
+                start = end + 1
                 self.line_number += 1
-                offset = self.offset
                 self.offset += len(raw) + 1
-                interaction = parse_line(
-                    raw, line_number=self.line_number, offset=offset,
-                    light=light and self.line_number > 1,
-                )
-                if interaction is not None:
-                    yield interaction
-            del pending[:start]
-        self.pending_bytes = len(pending)
+                yield raw
+            if start < len(chunk):
+                parts.append(chunk[start:] if start else chunk)
+        self.pending_bytes = sum(map(len, parts))
 
 
 def _follows_newline(handle: BinaryIO, offset: int) -> bool:
