@@ -14,12 +14,11 @@ Thread: :meth:`AppLogSource.poll` runs on the live feed's thread only.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import applog
+from . import applog, threadcheck
 from .index import IndexProgress, IndexStale, LogIndex, discover_rotations
 from .models import LogLine, RecordHead
 from .tail import Appended, Error, FileFollower
@@ -54,7 +53,7 @@ class AppLogSource:
         self.name = path.name
         self._block_size = block_size
         self._on_progress = on_progress
-        self._lock = threading.Lock()
+        self._lock = threadcheck.lock("AppLogSource")
         self.skipped: list[Path] = []
         self.index: LogIndex | None = None
         self.follower: FileFollower | None = None
@@ -82,7 +81,7 @@ class AppLogSource:
 
     def _open(self, *, build: bool = True) -> None:
         if self.index is not None:
-            self.index.close()
+            self.index.retire()  # snapshots may still read it
         if self.follower is not None:
             self.follower.close()
         self.skipped = []

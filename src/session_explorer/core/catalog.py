@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import threadcheck
 from .app_logs import AppLogSource
 from .index import IndexProgress as BuildProgress
 from .index import SessionStats, merge_by_time
@@ -143,7 +144,7 @@ class Catalog:
     def __init__(self, layout: Layout, *, block_size: int | None = None) -> None:
         self.layout = layout
         self._block_size = block_size
-        self._lock = threading.RLock()
+        self._lock = threadcheck.lock("Catalog", reentrant=True)
         self.files = SessionFiles(layout.interactions_dir)
         self.sources: list[AppLogSource] = []
         self._app_log_watcher = (
@@ -159,7 +160,7 @@ class Catalog:
         self._counts_refreshed_at = 0.0
         self._newest_cache: dict[str, tuple[object, dict[str, SessionStats]]] = {}
         self._summaries: dict[str, tuple[tuple[object, ...], SessionSummary]] = {}
-        self._build_lock = threading.Lock()
+        self._build_lock = threadcheck.lock("Catalog.sessions")
         self._sessions_cache: tuple[tuple[int, int], list[SessionSummary]] | None = None
         self._scanner: threading.Thread | None = None
         self._stop = threading.Event()
@@ -171,6 +172,7 @@ class Catalog:
     def opened(self) -> bool:
         return self._opened
 
+    @threadcheck.off_ui
     def open(self, *, wait: bool = False, background: bool = True) -> None:
         """Open the logs, start indexing the app logs and summarising the interaction
         files.
@@ -196,6 +198,7 @@ class Catalog:
         elif background:
             self._start_scanner()
 
+    @threadcheck.off_ui
     def start_background(self) -> None:
         """Start the work :meth:`open` left for later (once; nothing when started)."""
         with self._lock:
@@ -235,6 +238,7 @@ class Catalog:
         if progress.new_sessions:
             self._dirty.set()
 
+    @threadcheck.off_ui
     def close(self) -> None:
         self._stop.set()
         for source in self.sources:
@@ -246,12 +250,14 @@ class Catalog:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @threadcheck.off_ui
     def problems(self) -> list[str]:
         """What could not be read (once each)."""
         problems, self._problems = self._problems, []
         return problems
 
     # ------------------------------------------------------------------ progress
+    @threadcheck.off_ui
     def progress(self) -> IndexProgress:
         done = total = 0
         complete = True
@@ -268,10 +274,12 @@ class Catalog:
         """Opened, every interaction file summarised and every app log indexed."""
         return self._opened and self.files.scanned and self.progress().complete
 
+    @threadcheck.off_ui
     def total_lines(self) -> int:
         return sum(s.index.line_count for s in self.sources if s.index is not None)
 
     # ------------------------------------------------------------------ sessions
+    @threadcheck.off_ui
     def sessions(self) -> list[SessionSummary]:
         """Every session, newest first (``in-progress`` last).
 
@@ -374,15 +382,18 @@ class Catalog:
             prompt=jsonl.first_user_text if jsonl else "",
         )
 
+    @threadcheck.off_ui
     def resolve(self, query: str) -> str:
         """A session id from an id, a unique prefix, or ``latest``."""
         return resolve_session([s.id for s in self.sessions()], query)
 
+    @threadcheck.off_ui
     def state(self) -> CatalogState:
         """The session list and the progress, for a view (see :class:`CatalogState`)."""
         return CatalogState(tuple(self.sessions()), self.progress(), self.total_lines(), bool(self.sources))
 
     # ------------------------------------------------------------------- reading
+    @threadcheck.off_ui
     def snapshot(self, session_id: str | None) -> Snapshot:
         """A session's lines (None: every line) for a live view: fixed in length, and
         what they cover, so that lines the live feed brings later join them without
@@ -408,6 +419,7 @@ class Catalog:
         merged = merge_by_time(part.read(0, len(part)) for part in parts)
         return Snapshot(ListLines(list(merged), partial=partial), covered, partial)
 
+    @threadcheck.off_ui
     def read_session(self, session_id: str | None) -> SessionRead:
         """A session's snapshot and interactions, read for a view (in a worker)."""
         interactions = self.files.read_all(session_id) if session_id else LoadedInteractions((), 0, 0)
@@ -415,6 +427,7 @@ class Catalog:
 
 
     # ------------------------------------------------------------------- reading
+    @threadcheck.off_ui
     def session_lines(self, session_id: str | None) -> LineSource:
         """The lines of a session (None: every line), for a view to read by range.
 
@@ -433,6 +446,7 @@ class Catalog:
         streams = [SessionLines(s.index, session_id) for s in having]
         return ListLines(list(merge_by_time(stream.read(0, len(stream)) for stream in streams)))
 
+    @threadcheck.off_ui
     def iter_session_lines(self, session_id: str) -> Iterator[LogLine]:
         """Every line of a session in log order (across rotations and sources)."""
         source = self.session_lines(session_id)
@@ -440,15 +454,18 @@ class Catalog:
         for start in range(0, len(source), step):
             yield from source.read(start, start + step)
 
+    @threadcheck.off_ui
     def interactions(self, session_id: str) -> list[Interaction]:
         """The session's interactions (every complete line of its file)."""
         return self.files.interactions(session_id)
 
+    @threadcheck.off_ui
     def unfinished_interaction_bytes(self, session_id: str) -> int:
         """Bytes of the session's last JSONL line still without a line end (not
         read as an interaction until it has one; a crash can leave it so)."""
         return self.files.pending_bytes(session_id)
 
+    @threadcheck.off_ui
     def interaction_lines(self, session_id: str) -> Iterator[bytes]:
         """The session's JSONL file, byte for byte, in chunks."""
         file = self.files.get(session_id)
@@ -459,6 +476,7 @@ class Catalog:
                 yield chunk
 
     # ------------------------------------------------------------------- polling
+    @threadcheck.off_ui
     def poll(self, shown: str | None = None, *, showing: bool = False) -> list[Change]:
         """Follow every file once; what changed since the last call.
 

@@ -22,6 +22,7 @@ import os
 import re
 import threading
 import time
+import weakref
 from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from . import applog
+from . import applog, threadcheck
 from .applog import BlockScan, SessionCounts, parse_head, strip_ending
 from .models import IN_PROGRESS, LogLine, RecordHead
 
@@ -246,8 +247,8 @@ class LogIndex:
         self.segment_size = max(segment_size, block_size)
         self.follow = follow
         self.workers = workers
-        self._lock = threading.RLock()
-        self._cursor_lock = threading.Lock()
+        self._lock = threadcheck.lock("LogIndex", reentrant=True)
+        self._cursor_lock = threadcheck.lock("LogIndex.cursors")
         self._listeners: list[Callable[[IndexProgress], None]] = []
         self._thread: threading.Thread | None = None
         self._cancel = threading.Event()
@@ -283,6 +284,13 @@ class LogIndex:
         for fd in self._fds:
             os.close(fd)
         self._fds = []
+
+    def retire(self) -> None:
+        """Stop building; the files stay open for readers still holding this index
+        (a view's snapshot, until its session is read again) and are closed when
+        the index is no longer referenced."""
+        self.cancel()
+        weakref.finalize(self, _close_all, list(self._fds))
 
     def __enter__(self) -> LogIndex:
         return self
@@ -1073,3 +1081,11 @@ def _lower_priority() -> None:
         os.nice(WORKER_NICENESS)
     except (AttributeError, OSError):  # not on this platform, or not allowed
         pass
+
+
+def _close_all(fds: list[int]) -> None:
+    for fd in fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass

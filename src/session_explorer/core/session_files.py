@@ -18,13 +18,13 @@ guards the table of files and is never held during I/O.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import threadcheck
 from .interaction_stats import InteractionStats, JsonlSummary
 from .interactions import JsonlReader
 from .layout import session_id_of
@@ -82,9 +82,12 @@ class SessionFile:
         self._stats: tuple[int, InteractionStats] | None = None
         self._generation = 0  # bumped after each reading of the file
         self._signature: tuple[int, int] | None = None
-        self.lock = threading.Lock()  # held while the file is read
+        self.lock = threadcheck.lock("SessionFile")  # held while the file is read
         self.changed_at: float | None = None  # time.monotonic() of the last change seen
         self.scanned = False
+        #: Interactions of the shown session read by the background scan, for the
+        #: live feed to hand on (read in full once, by whichever thread came first).
+        self.unsent: list[Interaction] = []
 
     @property
     def path(self) -> Path:
@@ -161,14 +164,16 @@ class SessionFiles:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._lock = threading.Lock()  # the tables below; never held during I/O
+        self._lock = threadcheck.lock("SessionFiles")  # the tables below; never held during I/O
         self._files: dict[str, SessionFile] = {}
         self._loaded: OrderedDict[str, _Loaded] = OrderedDict()
-        self._loaded_lock = threading.Lock()  # taken by loading workers only
+        self._loaded_lock = threadcheck.lock("SessionFiles.loaded")  # taken by loading workers only
         self._watcher = DirectoryWatcher(directory, "session_*.jsonl", report_existing=True)
         self._last_sweep = 0.0
         #: A file was busy when last polled: poll again soon.
         self.behind = False
+        #: The session being shown (set by the live feed's polls): read in full.
+        self.shown: str | None = None
         self._discover()
 
     # ------------------------------------------------------------------ queries
@@ -232,7 +237,10 @@ class SessionFiles:
                 continue
             with file.lock:
                 if not file.scanned:
-                    file.refresh(force=True)
+                    full = file.session_id == self.shown
+                    change = file.refresh(force=True, full=full)
+                    if full and change is not None:
+                        file.unsent.extend(change.appended)
             if deadline is not None and time.monotonic() > deadline:
                 return self.scanned
         return True
@@ -240,6 +248,11 @@ class SessionFiles:
     def poll(self, shown: str | None = None) -> list[FileChange]:
         """New and removed files, and appends to the recently active ones; the new
         interactions of session ``shown`` in full."""
+        if shown != self.shown:
+            previous = self.get(self.shown) if self.shown is not None else None
+            if previous is not None:
+                previous.unsent = []
+            self.shown = shown
         changes = self._watch(shown)
         now = time.monotonic()
         sweep = now - self._last_sweep >= SWEEP_SECONDS
@@ -247,7 +260,7 @@ class SessionFiles:
             self._last_sweep = now
         self.behind = False
         for file in self:
-            if not file.scanned:
+            if not file.scanned and not file.unsent:
                 continue
             hot = file.session_id == shown or (
                 file.changed_at is not None and now - file.changed_at < GROWING_SECONDS
@@ -259,6 +272,10 @@ class SessionFiles:
                 continue
             try:
                 change = file.refresh(full=file.session_id == shown)
+                if file.unsent:  # read by the background scan first
+                    earlier, file.unsent = tuple(file.unsent), []
+                    change = FileChange(file.session_id, earlier + (change.appended if change else ()),
+                                        pending=file.pending_bytes)
             finally:
                 file.lock.release()
             if change is not None:

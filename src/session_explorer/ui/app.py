@@ -33,6 +33,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from session_explorer.core import threadcheck
 from session_explorer.core.catalog import Catalog, CatalogState, IndexProgress, SessionNotFound
 from session_explorer.core.live.feed import LiveFeed
 from session_explorer.core.filters import LevelStep
@@ -153,7 +154,6 @@ class ExplorerApp(App[None]):
         self._background_started = False
         self._waiting_for_first = False
         self._wanted_session: str | None = None  # --session, until the index finds it
-        self._log_view: LogView | None = None
         self._reload_on_index = False
         self._last_refresh = 0.0
         self._refresh_timer: Timer | None = None
@@ -210,7 +210,7 @@ class ExplorerApp(App[None]):
         self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_mount(self) -> None:
-        self._log_view = self.log_pane  # for the tail worker (no DOM query off the UI thread)
+        threadcheck.mark_ui_thread()
         self.screen.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self._update_log_title()
         self.status.follow = self.initial_follow
