@@ -27,6 +27,12 @@ of msgspec's range, an integer longer than Python's ``int`` allows (which the
 limit. So the two agree on every line; without ``msgspec`` every line goes
 that way (:data:`DECODER` says which is in use).
 
+The normaliser keeps a line that defeats it as "unknown", without model, usage or
+time. The steps it takes on what is read here (folding a stream, telling the
+shape of a bare-list request) are taken here too, and a line that fails one is
+read the exact way, to the same end. Only a failure inside the conversation,
+which the full normaliser alone reads, would go unseen.
+
 Pure standard library plus the optional ``msgspec``.
 """
 
