@@ -198,7 +198,9 @@ class SessionFiles:
         file = self.get(session_id)
         if file is None:
             return LoadedInteractions((), 0, 0)
-        with self._loaded_lock:
+        # After any read of the file already under way: a later one reads it in
+        # full when the session is shown, so no line falls between the two.
+        with file.lock, self._loaded_lock:
             loaded = self._loaded.pop(session_id, None)
             if loaded is None:
                 reader = JsonlReader(file.name)
@@ -245,14 +247,19 @@ class SessionFiles:
                 return self.scanned
         return True
 
-    def poll(self, shown: str | None = None) -> list[FileChange]:
-        """New and removed files, and appends to the recently active ones; the new
-        interactions of session ``shown`` in full."""
+    def show(self, shown: str | None) -> None:
+        """From now on, read session ``shown`` in full (the live feed, before a view
+        reads the session: see :meth:`read_all`)."""
         if shown != self.shown:
             previous = self.get(self.shown) if self.shown is not None else None
             if previous is not None:
                 previous.unsent = []
             self.shown = shown
+
+    def poll(self, shown: str | None = None) -> list[FileChange]:
+        """New and removed files, and appends to the recently active ones; the new
+        interactions of session ``shown`` in full."""
+        self.show(shown)
         changes = self._watch(shown)
         now = time.monotonic()
         sweep = now - self._last_sweep >= SWEEP_SECONDS

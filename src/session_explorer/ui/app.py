@@ -240,6 +240,7 @@ class ExplorerApp(App[None]):
         except SessionNotFound:
             first = None
         feed = LiveFeed(self.catalog, self._feed_batch, self._feed_state)
+        self.feed = feed  # published before its first batch can arrive (acks need it)
         if self.poll_interval is not None:
             feed.start()
         token = feed.watch(first) if first is not None else -1
@@ -344,11 +345,9 @@ class ExplorerApp(App[None]):
         self.sessions_pane.select_session(found)
 
     def on_live_batch_arrived(self, message: LiveBatchArrived) -> None:
-        if not self._showing():
-            return  # a worker's message after the screen was taken down
-        batch = message.batch
         try:
-            self._take_batch(batch)
+            if self._showing():  # not a worker's message after the screen was taken down
+                self._take_batch(message.batch)
         finally:
             if self.feed is not None:
                 self.feed.ack()
@@ -1107,9 +1106,17 @@ class ExplorerApp(App[None]):
 
     def on_unmount(self) -> None:
         self.workers.cancel_all()
-        if self.feed is not None:
-            self.feed.stop()
-        self.catalog.close()
+        # Stopping joins the feed's threads and the index build: not on this thread.
+        feed, catalog = self.feed, self.catalog
+
+        def close() -> None:
+            if feed is not None:
+                feed.stop()
+            catalog.close()
+
+        closing = threading.Thread(target=close, name="closing", daemon=True)
+        closing.start()
+        self._closing = closing
 
 
 def make_app(

@@ -250,6 +250,7 @@ class LiveFeed:
         feed by hand; the state follows when the sessions changed)."""
         watch = self._watch
         token = watch.token if watch is not None else self._tokens
+        self.catalog.files.show(watch.session_id if watch is not None else None)
         self._applied = token
         changes = self.catalog.poll(watch.session_id if watch is not None else None, showing=watch is not None)
         self.polls += 1
@@ -273,6 +274,7 @@ class LiveFeed:
                 return
             watch = self._watch
             token = watch.token if watch is not None else self._tokens
+            self.catalog.files.show(watch.session_id if watch is not None else None)
             with self._applied_cond:
                 self._applied = token
                 self._applied_cond.notify_all()
