@@ -16,7 +16,7 @@ from pathlib import Path
 from session_explorer import __version__
 
 PROG = "session-explorer"
-COMMANDS = ("list", "show", "export", "demo")
+COMMANDS = ("list", "show", "export", "demo", "cache")
 
 DESCRIPTION = """\
 See what your LLM application did, session by session.
@@ -30,6 +30,7 @@ commands (session-explorer COMMAND --help for details):
   show DIR SESSION      one session's app-log lines (or --interactions)
   export DIR SESSION    one session as a Markdown or JSON bundle
   demo OUT_DIR          write a demo logs directory (or --live: keep writing)
+  cache info|clear      the persistent index in your cache directory
 """
 
 
@@ -58,6 +59,10 @@ def _add_layout_options(parser: argparse.ArgumentParser, *, short_interactions: 
         type=Path,
         metavar="DIR",
         help="the directory of session_<id>.jsonl files; default: DIR/llm_interactions",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="neither read nor write the persistent index (in your cache directory)",
     )
 
 
@@ -138,6 +143,37 @@ def demo_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def cache_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} cache",
+        description="The persistent index: what a later launch reuses so that reopening logs "
+        "costs only what was appended. It lives in your cache directory, never in the logs.",
+    )
+    parser.add_argument("action", choices=("info", "clear"), help="show its size and entries, or empty it")
+    return parser
+
+
+def run_cache_command(args: argparse.Namespace) -> int:
+    from session_explorer.core.cache.store import CacheStore
+
+    store = CacheStore()
+    try:
+        if store.problem:
+            print(f"{PROG}: {store.problem}", file=sys.stderr)
+        if args.action == "clear":
+            removed = store.clear()
+            print(f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {store.path}")
+            return 0
+        info = store.info()
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(info.by_kind.items())) or "none"
+        print(f"cache: {info.path}")
+        print(f"entries: {info.entries} ({kinds})")
+        print(f"size: {info.bytes / 1024:.1f} KiB of entries (cap {store.max_bytes >> 20} MiB), journal {info.journal}")
+        return 0
+    finally:
+        store.close()
+
+
 def check_directory(path: Path) -> Path:
     """Fail with one clear line unless ``path`` is a readable directory."""
     if not path.exists():
@@ -175,14 +211,26 @@ def _run_command(command: str, rest: list[str]) -> int:
         from session_explorer.demo.cli import run_demo_command
 
         return run_demo_command(demo_parser().parse_args(rest))
+    if command == "cache":
+        return run_cache_command(cache_parser().parse_args(rest))
 
     from session_explorer import commands
 
+    parser = {"list": list_parser, "show": show_parser, "export": export_parser}[command]()
+    parsed = parser.parse_args(rest)
+    _use_cache(parsed)
     if command == "list":
-        return commands.list_sessions(list_parser().parse_args(rest))
+        return commands.list_sessions(parsed)
     if command == "show":
-        return commands.show_session(show_parser().parse_args(rest))
-    return commands.export_session(export_parser().parse_args(rest))
+        return commands.show_session(parsed)
+    return commands.export_session(parsed)
+
+
+def _use_cache(args: argparse.Namespace) -> None:
+    """The command line keeps the index between launches unless ``--no-cache``."""
+    from session_explorer.core.cache.store import use_default_store
+
+    use_default_store(not getattr(args, "no_cache", False))
 
 
 def _run_explorer(args: argparse.Namespace) -> int:
@@ -195,6 +243,7 @@ def _run_explorer(args: argparse.Namespace) -> int:
     if args.directory is None:
         args.directory = Path("logs")
     check_directory(args.directory)
+    _use_cache(args)
     from session_explorer.ui.launch import run_explorer
 
     return run_explorer(args)

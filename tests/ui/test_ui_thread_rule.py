@@ -47,6 +47,7 @@ def checked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
     monkeypatch.setattr(os, "pread", pread)
     threadcheck.violations.clear()
     threadcheck.enable(True)
+    threadcheck.mark_ui_thread()  # the app is made on the thread it runs on: checked from the start
     _watched.append(str(logs))
     try:
         yield logs

@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import applog, threadcheck
+from .cache import index_cache
+from .cache.store import CacheStore
 from .index import IndexProgress, IndexStale, LogIndex, discover_rotations
 from .models import LogLine, RecordHead
 from .tail import Appended, Error, FileFollower
 
+#: A restored index indexes what was appended since, up to this many bytes, when
+#: it is opened (more goes to the background build).
+INLINE_REST = 16 << 20
 #: Bytes appended while the index is built that are kept to index afterwards;
 #: beyond this they are read again from the file then.
 PENDING_MAX = 64 << 20
@@ -48,8 +53,12 @@ class AppLogSource:
         *,
         block_size: int | None = None,
         on_progress: Callable[[IndexProgress], None] | None = None,
+        cache: CacheStore | None = None,
     ) -> None:
         self.path = path
+        self._cache = cache
+        #: The index was taken from the cache (at the last opening).
+        self.restored = False
         self.name = path.name
         self._block_size = block_size
         self._on_progress = on_progress
@@ -88,6 +97,11 @@ class AppLogSource:
         paths = discover_rotations(self.path, self.skipped)
         kwargs = {} if self._block_size is None else {"block_size": self._block_size}
         index = LogIndex(paths, self.name, **kwargs)
+        self.restored = self._cache is not None and index_cache.restore(index, self._cache)
+        if self.restored and index.progress[1] - index.progress[0] <= INLINE_REST:
+            index.build()  # only what was appended since: here and now
+        if self._cache is not None:
+            index.add_listener(self._save_when_built(index, self._cache))
         if self._on_progress is not None:
             index.add_listener(self._on_progress)
         start, inode = 0, None
@@ -103,9 +117,21 @@ class AppLogSource:
         if build:
             index.start()
 
+    @staticmethod
+    def _save_when_built(index: LogIndex, cache: CacheStore) -> Callable[[IndexProgress], None]:
+        saved = [False]
+
+        def on_progress(progress: IndexProgress) -> None:
+            if progress.complete and not saved[0]:
+                saved[0] = True
+                index_cache.save(index, cache)
+        return on_progress
+
     def close(self) -> None:
         with self._lock:
             if self.index is not None:
+                if self._cache is not None and self.index.complete:
+                    index_cache.save(self.index, self._cache)  # what was appended since
                 self.index.close()
             if self.follower is not None:
                 self.follower.close()

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from . import threadcheck
 from .app_logs import AppLogSource
+from .cache import jsonl_cache
+from .cache.store import CacheStore, default_store
 from .index import IndexProgress as BuildProgress
 from .index import SessionStats, merge_by_time
 from .interaction_stats import InteractionStats
@@ -141,8 +143,13 @@ class SessionNotFound(LookupError):
 class Catalog:
     """The sessions of one logs directory (see the module docstring)."""
 
-    def __init__(self, layout: Layout, *, block_size: int | None = None) -> None:
+    def __init__(self, layout: Layout, *, block_size: int | None = None,
+                 cache: CacheStore | None | bool = True) -> None:
         self.layout = layout
+        #: The persistent index: a store, or True for the one the command line set
+        #: up (:func:`.cache.store.default_store`, opened with the catalog), None.
+        self._cache_choice = cache
+        self.cache: CacheStore | None = None
         self._block_size = block_size
         self._lock = threadcheck.lock("Catalog", reentrant=True)
         self.files = SessionFiles(layout.interactions_dir)
@@ -188,10 +195,18 @@ class Catalog:
                 return
             self._opened = True
             self._background = background or wait
+            choice = self._cache_choice
+            self.cache = default_store() if choice is True else (choice or None)
+            if self.cache is not None and self.cache.problem and not getattr(self.cache, "reported", False):
+                self.cache.reported = True  # type: ignore[attr-defined]  # said once per process
+                self._problems.append(self.cache.problem)
+            if self.cache is not None:
+                jsonl_cache.restore(self.files, self.cache)
             for path in self.layout.app_logs:
                 self._add_source(path)
         if wait:
             self.files.scan()
+            self._save_summaries()
             for source in self.sources:
                 source.wait()
             self._dirty.set()
@@ -214,7 +229,8 @@ class Catalog:
         self._scanner.start()
 
     def _add_source(self, path: Path) -> AppLogSource:
-        source = AppLogSource(path, block_size=self._block_size, on_progress=self._on_build_progress)
+        source = AppLogSource(path, block_size=self._block_size, on_progress=self._on_build_progress,
+                              cache=self.cache)
         try:
             source.start(build=self._background)
         except OSError as error:
@@ -230,7 +246,12 @@ class Catalog:
             done = self.files.scan(budget=0.1)
             self._dirty.set()
             if done:
+                self._save_summaries()
                 return
+
+    def _save_summaries(self) -> None:
+        if self.cache is not None:
+            jsonl_cache.save(self.files, self.cache)
 
     def _on_build_progress(self, progress: BuildProgress) -> None:
         # Sessions found by the build change the list; the end of a build and the
@@ -241,6 +262,8 @@ class Catalog:
     @threadcheck.off_ui
     def close(self) -> None:
         self._stop.set()
+        if self._opened and self.files.scanned:
+            self._save_summaries()  # with what was appended since
         for source in self.sources:
             source.close()
 

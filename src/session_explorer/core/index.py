@@ -262,6 +262,11 @@ class LogIndex:
         sizes = [os.fstat(fd).st_size for fd in self._fds]
         self._bases = [sum(sizes[:i]) for i in range(len(sizes))]
         self._sizes = sizes
+        self._open_state()
+
+    def _open_state(self) -> None:
+        """Nothing indexed yet (over the files opened)."""
+        sizes = self._sizes
         self._blocks: list[Block] = []
         self._block_lines: list[int] = []  # first line numbers, for bisect
         self._block_offsets: list[int] = []  # logical start offsets, for bisect
@@ -549,6 +554,58 @@ class LogIndex:
             self._new_sessions = []
         for callback in list(self._listeners):
             callback(report)
+
+    # -- persistence ---------------------------------------------------------------
+
+    def export_state(self) -> dict[str, object]:
+        """What a later process needs to go on from here (see :mod:`.cache`): the
+        blocks, the sessions' counts and where each file is indexed to. Plain
+        values (JSON)."""
+        with self._lock:
+            sids = list(self._acc)
+            number = {sid: i for i, sid in enumerate(sids)}
+            for block in self._blocks:
+                for sid in (*block.sids, block.carry_in):
+                    if sid not in number:
+                        number[sid] = len(sids)
+                        sids.append(sid)
+            if self._carry not in number:
+                number[self._carry] = len(sids)
+                sids.append(self._carry)
+            return {
+                "sessions": sids,
+                "counts": [[number[sid], a.counts.lines, a.counts.records, a.counts.warnings,
+                            a.counts.errors, a.first, a.last] for sid, a in self._acc.items()],
+                "blocks": [[b.file, b.start, b.end, b.first_line, b.lines, sorted(number[x] for x in b.sids),
+                            number[b.carry_in], b.others, int(b.bracket_other)] for b in self._blocks],
+                "indexed": list(self._indexed),
+                "lines": self._line_count,
+                "carry": number[self._carry],
+            }
+
+    def import_state(self, state: dict[str, object]) -> None:
+        """Take a state :meth:`export_state` made over the same files (the caller
+        checked that they are): building then goes on from where it stopped."""
+        sids: list[str] = state["sessions"]  # type: ignore[assignment]
+        with self._lock:
+            self._open_state()
+            for number, lines, records, warnings, errors, first, last in state["counts"]:  # type: ignore[attr-defined]
+                counts = SessionCounts(lines, records, warnings, errors)
+                self._acc[sids[number]] = _Acc(counts, first, last)
+            for f, start, end, first_line, lines, members, carry_in, others, bracket in state["blocks"]:  # type: ignore[attr-defined]
+                index = len(self._blocks)
+                block_sids = frozenset(sids[m] for m in members)
+                for sid in block_sids:
+                    self._session_blocks.setdefault(sid, []).append(index)
+                self._blocks.append(Block(f, start, end, first_line, lines, block_sids, sids[carry_in],
+                                          others, bool(bracket)))
+                self._block_lines.append(first_line)
+                self._block_offsets.append(self._bases[f] + start)
+            self._indexed = list(state["indexed"])  # type: ignore[call-overload]
+            self._line_count = int(state["lines"])  # type: ignore[call-overload]
+            self._carry = sids[int(state["carry"])]  # type: ignore[call-overload]
+            self._done = sum(self._indexed)
+            self._new_sessions = list(self._acc)
 
     # -- live growth ---------------------------------------------------------------
 

@@ -135,6 +135,28 @@ class JsonlSummary:
         if first is not None:
             self.add_lines(chain((first,), found))
 
+    def state(self) -> dict[str, object]:
+        """The totals as plain values (for the persistent index)."""
+        return {
+            "count": self.count, "malformed": self.malformed, "errors": self.errors, "tokens": self.tokens,
+            "first_ts": self.first_ts.isoformat() if self.first_ts else None,
+            "last_ts": self.last_ts.isoformat() if self.last_ts else None,
+            "first_user_text": self.first_user_text, "models": list(self._models.items()),
+        }
+
+    def restore(self, state: dict[str, object]) -> None:
+        """Take totals :meth:`state` gave (raises on a malformed state)."""
+        self.reset()
+        self.count = int(state["count"])  # type: ignore[call-overload]
+        self.malformed = int(state["malformed"])  # type: ignore[call-overload]
+        self.errors = int(state["errors"])  # type: ignore[call-overload]
+        self.tokens = int(state["tokens"])  # type: ignore[call-overload]
+        first, last = state["first_ts"], state["last_ts"]
+        self.first_ts = datetime.fromisoformat(first) if isinstance(first, str) else None
+        self.last_ts = datetime.fromisoformat(last) if isinstance(last, str) else None
+        self.first_user_text = str(state["first_user_text"])
+        self._models = {str(model): int(count) for model, count in state["models"]}  # type: ignore[attr-defined]
+
     @property
     def models(self) -> tuple[str, ...]:
         """Model names, most interactions first; ties in the order first seen."""

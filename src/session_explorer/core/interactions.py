@@ -120,6 +120,12 @@ class JsonlReader:
         line = data.split(b"\n", 1)[0]
         return parse_line(line, line_number=self.line_number + 1, offset=self.offset)
 
+    def resume(self, offset: int, line_number: int, identity: tuple[int, int]) -> None:
+        """Go on from where an earlier reader of the same file stopped (a cache
+        entry checked by the caller): the next read starts at ``offset``."""
+        self.offset, self.line_number, self._identity = offset, line_number, identity
+        self.exists = True
+
     # ----------------------------------------------------------------- internals
     def _check_identity(self, handle: BinaryIO) -> None:
         status = os.fstat(handle.fileno())

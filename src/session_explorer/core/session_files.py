@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import threadcheck
 from .interaction_stats import InteractionStats, JsonlSummary
@@ -158,6 +159,27 @@ class SessionFile:
         one: a torn line, or one being written)."""
         return self._reader_.pending_bytes if self._reader_ is not None else 0
 
+    # ------------------------------------------------------------ persistence
+    def cache_state(self) -> dict[str, Any] | None:
+        """Where the summary stands, for the persistent index (None: not read yet)."""
+        with self.lock:
+            reader = self._reader_
+            if not self.scanned or reader is None or not reader.exists:
+                return None
+            return {"offset": reader.offset, "line_number": reader.line_number,
+                    "summary": self._summary.state()}
+
+    def resume(self, entry: dict[str, Any]) -> bool:
+        """Go on from a saved state whose file was checked (before any reading)."""
+        mark = entry["mark"]
+        self._summary.restore(entry["summary"])
+        self._reader.resume(int(entry["offset"]), int(entry["line_number"]), (mark["dev"], mark["ino"]))
+        self._generation += 1
+        self.scanned = True
+        # Read what was appended since at the next look (the file may have grown).
+        self._signature = (int(mark["covered"]), int(mark["mtime"])) if mark["covered"] == mark["size"] else None
+        return True
+
 
 class SessionFiles:
     """All ``session_*.jsonl`` files of one directory (which may not exist yet)."""
@@ -174,14 +196,23 @@ class SessionFiles:
         self.behind = False
         #: The session being shown (set by the live feed's polls): read in full.
         self.shown: str | None = None
-        self._discover()
+        self._discovered = False
+
+    def discover(self) -> None:
+        """List the directory's files once (nothing is read before: a catalog is
+        made on the UI thread and opened in a worker)."""
+        if not self._discovered:
+            self._discovered = True
+            self._discover()
 
     # ------------------------------------------------------------------ queries
     def __iter__(self) -> Iterator[SessionFile]:
+        self.discover()
         with self._lock:
             return iter(list(self._files.values()))
 
     def get(self, session_id: str) -> SessionFile | None:
+        self.discover()
         with self._lock:
             return self._files.get(session_id)
 

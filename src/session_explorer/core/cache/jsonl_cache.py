@@ -1,0 +1,52 @@
+"""The summaries of interaction files, kept between launches.
+
+Each ``session_<id>.jsonl`` has an entry (under its device, inode and path) with
+its summary's totals and where its reader stopped, plus a fingerprint of the part
+read. A file that still holds that part is summarised from there on: a reopened
+directory reads only what was appended to its files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .fingerprint import file_key, holds, mark
+from .store import CacheStore
+
+KIND = "jsonl"
+
+
+def restore(files: Iterable[Any], store: CacheStore) -> int:
+    """Give each :class:`~..session_files.SessionFile` its saved state when its file
+    still holds it; how many were restored."""
+    keyed = {key: file for file in files if (key := file_key(file.name)) is not None}
+    entries = store.load_many(KIND, list(keyed))
+    restored = 0
+    for key, entry in entries.items():
+        file = keyed[key]
+        try:
+            if holds(entry["mark"], file.name) and file.resume(entry):
+                restored += 1
+        except (KeyError, TypeError, ValueError):
+            continue
+    return restored
+
+
+def save(files: Iterable[Any], store: CacheStore) -> None:
+    """Save the state of every file read so far (those whose reading moved)."""
+    values: dict[str, Any] = {}
+    for file in files:
+        state = file.cache_state()
+        if state is None:
+            continue
+        key = file_key(file.name)
+        found = mark(file.name, state["offset"]) if key is not None else None
+        if found is None:
+            continue
+        state["mark"] = found
+        values[key] = state  # type: ignore[index]
+    store.save_many(KIND, values)
+
+
+__all__ = ["KIND", "restore", "save"]
