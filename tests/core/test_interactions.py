@@ -751,3 +751,17 @@ def test_core_does_not_import_the_ui() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("payload", [
+    {"model": "gpt-4o", "response": {"output": [{"type": {"nested": 1}}, {"type": ["x"]}]}},
+    {"model": "claude-x", "response": [{"type": {"nested": 1}}, {"type": "message_stop"}]},
+])
+def test_a_type_that_is_not_a_string_is_only_data(payload: dict) -> None:
+    """``"type": {...}`` (or a list) does not make the record unreadable: it keeps
+    its model and time."""
+    payload = {"timestamp": "2025-11-05T14:30:52", **payload}
+    found = parse_line(json.dumps(payload).encode(), line_number=1, offset=0)
+    assert found is not None and found.parse_error is None
+    assert found.model == payload["model"]
+    assert found.timestamp is not None

@@ -82,7 +82,7 @@ def _list_request_shape(items: list[Any], hint: str | None) -> str | None:
         return PLAIN if items and all(isinstance(item, str) for item in items) else None
     if any("parts" in item for item in dicts):
         return GEMINI
-    if any(item.get("type") in _RESPONSES_ITEMS for item in dicts):
+    if any(isinstance(kind := item.get("type"), str) and kind in _RESPONSES_ITEMS for item in dicts):
         return OPENAI_RESPONSES
     if any("role" in item for item in dicts):
         return _messages_shape({}, items, hint)

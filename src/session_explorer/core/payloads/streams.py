@@ -29,7 +29,7 @@ def assemble_stream(output: Any) -> Any:
         return _merge_chat_chunks(events)
     if any(key in event for event in events for key in gemini.RESPONSE_KEYS):
         return _merge_gemini_chunks(events)
-    if any(event.get("type") in _ANTHROPIC_EVENTS for event in events):
+    if any(isinstance(kind := event.get("type"), str) and kind in _ANTHROPIC_EVENTS for event in events):
         return _merge_anthropic_events(events)
     completed = [event for event in events if event.get("type") == "response.completed"]
     if completed:
