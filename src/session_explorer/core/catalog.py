@@ -118,6 +118,7 @@ class CatalogState:
     progress: IndexProgress
     total_lines: int
     has_app_logs: bool
+    from_cache: bool = False  # the app logs' index was taken from the persistent index
 
     def resolve(self, query: str) -> str:
         return resolve_session([s.id for s in self.sessions], query)
@@ -413,7 +414,8 @@ class Catalog:
     @threadcheck.off_ui
     def state(self) -> CatalogState:
         """The session list and the progress, for a view (see :class:`CatalogState`)."""
-        return CatalogState(tuple(self.sessions()), self.progress(), self.total_lines(), bool(self.sources))
+        return CatalogState(tuple(self.sessions()), self.progress(), self.total_lines(), bool(self.sources),
+                            bool(self.sources) and all(s.restored for s in self.sources))
 
     # ------------------------------------------------------------------- reading
     @threadcheck.off_ui

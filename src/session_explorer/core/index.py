@@ -52,6 +52,14 @@ WORKER_NICENESS = 10
 
 
 _WORKERS_ALLOWED = False
+_LIVE_CORE = False
+
+
+def keep_a_core_for_live(keep: bool = True) -> None:
+    """Builds leave one core to the live path (the explorer turns this on; a
+    headless command uses every core it may)."""
+    global _LIVE_CORE
+    _LIVE_CORE = keep
 
 
 def allow_worker_processes(allowed: bool = True) -> None:
@@ -393,8 +401,9 @@ class LogIndex:
             return self.workers
         if self._total < PARALLEL_MIN_BYTES or not worker_processes_allowed():
             return 0
-        # One core stays for the live path (and the build thread that merges).
-        return max(1, min(2, (os.cpu_count() or 1) - 1))
+        cores = os.cpu_count() or 1
+        # Under the explorer one core stays for the live path (and the merging thread).
+        return max(1, min(2, cores - 1)) if _LIVE_CORE else min(2, cores)
 
     def _indexable_end(self, file_idx: int) -> int:
         """Where indexing of a file stops: its size, or its last newline when followed."""

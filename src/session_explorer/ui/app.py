@@ -382,6 +382,7 @@ class ExplorerApp(App[None]):
             return
         self.state = message.state
         self._update_status_mode()
+        self.update_progress(message.state.progress)
         self.request_sessions_refresh()
         self._look_for_wanted()
 
@@ -616,7 +617,8 @@ class ExplorerApp(App[None]):
             self.start_background_work()
 
     def update_progress(self, progress: IndexProgress) -> None:
-        self.status.set_progress(progress.done, progress.total, progress.complete)
+        cached = self.state is not None and self.state.from_cache
+        self.status.set_progress(progress.done, progress.total, progress.complete, cached=cached)
 
     def _update_status_mode(self) -> None:
         if self.feed is not None:

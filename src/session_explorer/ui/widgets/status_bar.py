@@ -64,11 +64,12 @@ class StatusBar(Horizontal):
         label.set_class(follow, "following")
         label.set_class(not follow, "paused")
 
-    def set_progress(self, done: int, total: int, complete: bool) -> None:
+    def set_progress(self, done: int, total: int, complete: bool, *, cached: bool = False) -> None:
         bar = self.query_one(ProgressBar)
         if complete or total <= 0:
             bar.display = False
-            self._set_index_text(f"indexed {_size(total)}" if total else "")
+            origin = " (from the cache)" if cached else ""
+            self._set_index_text(f"indexed {_size(total)}{origin}" if total else "")
             return
         now = time.monotonic()
         if bar.display and now - self._progress_shown < PROGRESS_EVERY:
