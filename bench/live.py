@@ -834,7 +834,7 @@ def machine() -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--logs", type=Path, default=Path("/work/data/realistic-1g"))
     parser.add_argument("--launches", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="exit 1 if a goal is missed")
