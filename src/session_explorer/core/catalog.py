@@ -19,6 +19,8 @@ index or the JSONL files fill in as they are read.
 from __future__ import annotations
 
 import functools
+import os
+from concurrent.futures.process import BrokenProcessPool
 import re
 import threading
 import time
@@ -29,10 +31,11 @@ from pathlib import Path
 
 from . import threadcheck
 from .app_logs import AppLogSource
+from .background import summarise_files, worker_pool
 from .cache import jsonl_cache
 from .cache.store import CacheStore, default_store
 from .index import IndexProgress as BuildProgress
-from .index import SessionStats, merge_by_time
+from .index import SessionStats, merge_by_time, worker_processes_allowed
 from .interaction_stats import InteractionStats
 from .layout import Layout
 from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary
@@ -41,6 +44,10 @@ from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines,
 from .tail import NewFile
 from .watch import DirectoryWatcher
 
+#: Interaction files of at least this many bytes in all are summarised in a worker
+#: process (when the program allows them), this many files a task.
+WORKER_SUMMARY_BYTES = 32 << 20
+SUMMARY_BATCH = 64
 #: How often (seconds) appended lines refresh the sessions' counts.
 _COUNTS_REFRESH = 1.0
 #: How often (seconds) the live markers of the session list are re-evaluated.
@@ -161,6 +168,8 @@ class Catalog:
             else None
         )
         self._appended_at: dict[str, float] = {}
+        #: time.monotonic() of the last append seen by a poll (live markers age from it).
+        self.last_change = 0.0
         self._problems: list[str] = []
         self._dirty = threading.Event()  # summaries changed in a background thread
         self._progress_seen: tuple[int, int, bool] | None = None
@@ -243,12 +252,40 @@ class Catalog:
         return source
 
     def _scan_files(self) -> None:
+        if worker_processes_allowed():
+            self._scan_in_worker()
         while not self._stop.is_set():
             done = self.files.scan(budget=0.1)
             self._dirty.set()
             if done:
                 self._save_summaries()
                 return
+
+    def _scan_in_worker(self) -> None:
+        """Summarise the files in a worker process (a big directory: the work leaves
+        this process's interpreter to the screen and the live feed). What it could
+        not do is left to :meth:`SessionFiles.scan`."""
+        waiting = [f for f in sorted(self.files, key=lambda f: f.session_id, reverse=True) if not f.scanned]
+        if sum(_size(f.name) for f in waiting) < WORKER_SUMMARY_BYTES:
+            return
+        try:
+            pool = worker_pool(1)
+        except (OSError, ValueError, RuntimeError):
+            return
+        batches = [waiting[i:i + SUMMARY_BATCH] for i in range(0, len(waiting), SUMMARY_BATCH)]
+        try:
+            futures = [(batch, pool.submit(summarise_files, [f.name for f in batch])) for batch in batches]
+            for batch, future in futures:
+                if self._stop.is_set():
+                    break
+                for file, entry in zip(batch, future.result()):
+                    if entry is not None:
+                        self.files.take_summary(file, entry)
+                self._dirty.set()
+        except (BrokenProcessPool, OSError, RuntimeError):
+            pass  # the rest is summarised here
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def _save_summaries(self) -> None:
         if self.cache is not None:
@@ -502,12 +539,15 @@ class Catalog:
 
     # ------------------------------------------------------------------- polling
     @threadcheck.off_ui
-    def poll(self, shown: str | None = None, *, showing: bool = False) -> list[Change]:
+    def poll(self, shown: str | None = None, *, showing: bool = False,
+             changed: set[str] | None = None) -> list[Change]:
         """Follow every file once; what changed since the last call.
 
         With ``showing``, the appended lines of session ``shown`` (every line when
         None) come in :class:`LinesAppended` and its new interactions in
-        :class:`InteractionsAppended`, each read once.
+        :class:`InteractionsAppended`, each read once. ``changed``: the paths that
+        file-system events named, when there are events (see
+        :meth:`SessionFiles.poll`).
         """
         changes: list[Change] = []
         sessions_changed = self._dirty.is_set()
@@ -532,6 +572,8 @@ class Catalog:
                 sessions_changed = True
             self._appended_at[sid] = now
         if appended:
+            self.last_change = now
+        if appended:
             changes.append(LinesAppended(frozenset(appended), lines))
             # Counts and badges of sessions already listed are refreshed once a
             # second while lines stream in, not with every line.
@@ -540,13 +582,14 @@ class Catalog:
         if sessions_changed:
             self._counts_refreshed_at = now
 
-        for change in self.files.poll(shown if showing else None):
+        for change in self.files.poll(shown if showing else None, changed):
             if change.reset:
                 changes.append(InteractionsReset(change.session_id))
             elif showing and change.session_id == shown and not change.new:
                 changes.append(InteractionsAppended(change.session_id, change.appended, change.pending))
             if change.appended or change.reset or change.new or change.removed:
                 sessions_changed = True
+                self.last_change = now
 
         if self._app_log_watcher is not None:
             for event in self._app_log_watcher.poll():
@@ -620,3 +663,10 @@ def resolve_session(sessions: list[str], query: str) -> str:
         raise SessionNotFound(f"unknown session {query!r}")
     shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
     raise SessionNotFound(f"{query!r} matches {len(matches)} sessions: {shown}")
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

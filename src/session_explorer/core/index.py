@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import multiprocessing
 import os
 import re
 import threading
@@ -26,7 +25,7 @@ import weakref
 from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import applog, threadcheck
+from .background import worker_pool
 from .applog import BlockScan, SessionCounts, parse_head, strip_ending
 from .models import IN_PROGRESS, LogLine, RecordHead
 
@@ -47,8 +47,6 @@ PUBLISH_EVERY = 0.1  # seconds between progress reports
 #: Live appends go into the last block while it stays this small (its bytes are kept
 #: in memory for that), so a live log makes blocks of this size, not one per append.
 LIVE_MERGE = 64 << 10
-#: Niceness of the build's worker processes: the live path goes first.
-WORKER_NICENESS = 10
 
 
 _WORKERS_ALLOWED = False
@@ -453,19 +451,21 @@ class LogIndex:
         """Segments scanned by worker processes, yielded in order.
 
         Workers are spawned (safe in a threaded process); while they start, this
-        thread scans the first segment itself. ``IN_FLIGHT`` segments per worker are
-        queued at a time: enough to keep every worker busy, few enough to stop soon.
+        thread scans the first segment itself (not under the explorer: its process
+        keeps the interpreter for the screen and the live feed). ``IN_FLIGHT``
+        segments per worker are queued at a time: enough to keep every worker busy,
+        few enough to stop soon.
         """
-        ctx = multiprocessing.get_context("spawn")
+        here_first = not _LIVE_CORE
         try:
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_lower_priority)
+            pool = worker_pool(workers)
         except (OSError, ValueError, RuntimeError):
             # No worker processes here (e.g. stderr is not a real file for the
             # process tracker): the build thread does the work.
             yield from self._run_inline(plan, cancel)
             return
         pending: deque[tuple[tuple[int, int, int], Future | None]] = deque()
-        queue = iter(plan[1:])
+        queue = iter(plan[1:] if here_first else plan)
         broken = False  # workers could not start (e.g. no __main__ guard): scan here
 
         def scan_here(seg: tuple[int, int, int]) -> list[BlockScan]:
@@ -491,7 +491,7 @@ class LogIndex:
         try:
             for _ in range(workers * IN_FLIGHT):
                 submit_next()
-            if plan:
+            if plan and here_first:
                 yield plan[0], scan_here(plan[0])
             while pending:
                 seg, fut = pending.popleft()
@@ -1140,13 +1140,6 @@ class LogIndex:
                 return head.timestamp
         return None
 
-
-def _lower_priority() -> None:
-    """Worker process initializer: run below the explorer's own threads."""
-    try:
-        os.nice(WORKER_NICENESS)
-    except (AttributeError, OSError):  # not on this platform, or not allowed
-        pass
 
 
 def _close_all(fds: list[int]) -> None:

@@ -78,6 +78,7 @@ class SessionFile:
         self.session_id = session_id
         self.name = os.fspath(path)  # a directory holds thousands: no Path until needed
         self._path: Path | None = None
+        self._basename: str | None = None
         self._reader_: JsonlReader | None = None
         self._summary = JsonlSummary()
         self._stats: tuple[int, InteractionStats] | None = None
@@ -89,6 +90,12 @@ class SessionFile:
         #: Interactions of the shown session read by the background scan, for the
         #: live feed to hand on (read in full once, by whichever thread came first).
         self.unsent: list[Interaction] = []
+
+    @property
+    def basename(self) -> str:
+        if self._basename is None:
+            self._basename = os.path.basename(self.name)
+        return self._basename
 
     @property
     def path(self) -> Path:
@@ -287,23 +294,42 @@ class SessionFiles:
                 previous.unsent = []
             self.shown = shown
 
-    def poll(self, shown: str | None = None) -> list[FileChange]:
+    def take_summary(self, file: SessionFile, entry: dict[str, Any]) -> None:
+        """A file's summary made elsewhere (a worker process): taken unless the file
+        was read here meanwhile or is being shown (then it is read here, in full)."""
+        with file.lock:
+            if file.scanned or file.session_id == self.shown:
+                return
+            file.resume(entry)
+            if _size(file.name) != entry["mark"]["covered"]:
+                file.refresh(force=True)  # grown since the worker read it
+
+    def poll(self, shown: str | None = None, changed: set[str] | None = None) -> list[FileChange]:
         """New and removed files, and appends to the recently active ones; the new
-        interactions of session ``shown`` in full."""
+        interactions of session ``shown`` in full.
+
+        ``changed``: the paths file-system events named; only those files (by
+        name: a platform may name them through another path) and the shown one
+        are looked at. None: no events, every recently active file is looked at,
+        and every file every SWEEP_SECONDS.
+        """
         self.show(shown)
         changes = self._watch(shown)
         now = time.monotonic()
-        sweep = now - self._last_sweep >= SWEEP_SECONDS
+        sweep = changed is None and now - self._last_sweep >= SWEEP_SECONDS
         if sweep:
             self._last_sweep = now
         self.behind = False
+        names = None if changed is None else {os.path.basename(path) for path in changed}
         for file in self:
             if not file.scanned and not file.unsent:
                 continue
-            hot = file.session_id == shown or (
-                file.changed_at is not None and now - file.changed_at < GROWING_SECONDS
-            )
-            if not (hot or sweep):
+            if changed is not None:
+                wanted = file.session_id == shown or bool(file.unsent) or file.basename in names
+            else:
+                wanted = sweep or file.session_id == shown or (
+                    file.changed_at is not None and now - file.changed_at < GROWING_SECONDS)
+            if not wanted:
                 continue
             if not file.lock.acquire(blocking=False):
                 self.behind = True  # being read by the background scan: next time
@@ -352,3 +378,10 @@ class SessionFiles:
         with self._lock:
             self._files[sid] = file
         return file
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1

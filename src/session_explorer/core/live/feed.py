@@ -48,6 +48,7 @@ from ..catalog import (
     SessionsChanged,
 )
 from ..models import Interaction, LogLine
+from ..session_files import GROWING_SECONDS
 from .wakeup import Wakeup
 
 #: Seconds between two batches at most (one frame).
@@ -185,6 +186,7 @@ class LiveFeed:
         self._wakeup: Wakeup | None = None
         self._threads: list[threading.Thread] = []
         self._last_progress: IndexProgress | None = None
+        self._polled_watch: Watch | None = None
         self.polls = 0  # for tests and benchmarks
 
     # ------------------------------------------------------------------ control
@@ -269,10 +271,12 @@ class LiveFeed:
         last_sent = 0.0
         timeout: float | None = 0.0
         while not self._stop.is_set():
-            wakeup.wait(timeout)
+            changed = wakeup.wait(timeout)
             if self._stop.is_set():
                 return
             watch = self._watch
+            if watch is not self._polled_watch:
+                changed, self._polled_watch = None, watch  # a new view: look at everything
             token = watch.token if watch is not None else self._tokens
             self.catalog.files.show(watch.session_id if watch is not None else None)
             with self._applied_cond:
@@ -280,7 +284,7 @@ class LiveFeed:
                 self._applied_cond.notify_all()
             try:
                 changes = self.catalog.poll(
-                    watch.session_id if watch is not None else None, showing=watch is not None)
+                    watch.session_id if watch is not None else None, showing=watch is not None, changed=changed)
             except Exception as error:  # noqa: BLE001 - a bad poll is reported, following goes on
                 changes = [Problem(f"following the logs: {error}")]
             self.polls += 1
@@ -311,9 +315,11 @@ class LiveFeed:
         last = 0.0
         sent: CatalogState | None = None
         while not self._stop.is_set():
-            self._state_due.wait(LIVE_TICK)
+            due = self._state_due.wait(LIVE_TICK)
             if self._stop.is_set():
                 return
+            if not due and time.monotonic() - self.catalog.last_change > GROWING_SECONDS + LIVE_TICK:
+                continue  # nothing grew lately: no live marker to age
             pause = STATE_PAUSE if self.catalog.progress().complete else STATE_PAUSE_INDEXING
             wait = last + pause - time.monotonic()
             if wait > 0 and self._stop.wait(wait):

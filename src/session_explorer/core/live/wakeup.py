@@ -24,10 +24,10 @@ from collections.abc import Iterable
 POLL_INTERVAL = 0.02
 #: The events' step (ms) while files are busy, and once quiet; their debounce (ms).
 BUSY_STEP_MS = 4
-QUIET_STEP_MS = 50
+QUIET_STEP_MS = 100
 DEBOUNCE_MS = 12
 #: Seconds without events after which the quiet step is used.
-QUIET_AFTER = 3.0
+QUIET_AFTER = 10.0
 
 
 class Wakeup:
@@ -35,7 +35,7 @@ class Wakeup:
     unknown, look at everything). ``poke()`` wakes it from another thread."""
 
     def __init__(self, paths: Iterable[os.PathLike[str] | str], *, events: bool = True) -> None:
-        self._paths = [os.fspath(p) for p in paths if os.path.isdir(p)]
+        self._paths = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
         self._poked = threading.Event()
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards _changed (never held during I/O)

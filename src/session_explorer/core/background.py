@@ -1,0 +1,59 @@
+"""Background work in worker processes, below the explorer's own threads.
+
+The first reading of a big logs directory (the app logs' index, the interaction
+files' summaries) is CPU work that would otherwise share the explorer's process,
+and its interpreter lock, with the live feed and the screen. It runs in spawned
+worker processes at a lower OS priority (:func:`lower_priority`), which hand back
+small plain results. Spawning re-imports ``__main__``, so workers are used only
+where the program allows them (:func:`.index.allow_worker_processes`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+#: Niceness of the worker processes: the live path goes first.
+WORKER_NICENESS = 10
+
+
+def lower_priority() -> None:
+    """Worker process initializer: run below the explorer's own threads."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        pass
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of spawned, lower-priority worker processes (raises when there can be
+    none here: the caller then does the work itself)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=lower_priority)
+
+
+def summarise_files(paths: list[str]) -> list[dict[str, Any] | None]:
+    """The summary of each JSONL file as a persistent-index entry (see
+    :mod:`.cache.jsonl_cache`): what a :class:`~.session_files.SessionFile` resumes
+    from. None for a file that could not be read. Runs in a worker process."""
+    from .cache.fingerprint import mark
+    from .interaction_stats import JsonlSummary
+    from .interactions import JsonlReader
+
+    out: list[dict[str, Any] | None] = []
+    for path in paths:
+        reader = JsonlReader(path)
+        summary = JsonlSummary()
+        try:
+            summary.add_new(reader)
+            found = mark(path, reader.offset) if reader.exists else None
+        except OSError:
+            found = None
+        if found is None:
+            out.append(None)
+            continue
+        out.append({"offset": reader.offset, "line_number": reader.line_number,
+                    "summary": summary.state(), "mark": found})
+    return out
