@@ -1,23 +1,45 @@
-"""The headless commands: ``list``, ``show`` and ``export`` (stdlib only)."""
+"""The headless commands: ``list``, ``show`` and ``export`` (stdlib only).
+
+``list`` and ``export`` open the catalog: every interaction file summarised, every
+app log indexed. ``show`` reads only what it prints: the session's app-log lines by
+a direct scan of the app logs (:mod:`.core.direct_scan`, printed as they are
+found), or its one JSONL file. A session named on the command line (an id, a
+unique prefix or ``latest``) is resolved for ``show`` and ``export`` from the
+interaction file names and, for sessions found only in app logs, by the same
+direct scan (:func:`resolve_query`), never by a full index.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
-from typing import BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from session_explorer.cli import PROG, CliError
-from session_explorer.core.catalog import Catalog, SessionNotFound
-from session_explorer.core.layout import LayoutError, discover
-from session_explorer.core.models import SessionSummary
+from session_explorer.core import direct_scan
+from session_explorer.core.direct_scan import AppLogFiles
+from session_explorer.core.layout import Layout, LayoutError, discover
+from session_explorer.core.models import IN_PROGRESS, SessionSummary
 from session_explorer.core.text import make_visible
 
+if TYPE_CHECKING:
+    from session_explorer.core.catalog import Catalog
 
-def open_catalog(args: argparse.Namespace) -> Catalog:
-    """Discover the layout, index it completely, and return the catalog."""
+#: A seed-style id names the moment its session started (as in the catalog).
+_ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
+#: Seconds between two flushes of ``show``'s output while lines are found.
+FLUSH_EVERY = 0.05
+
+
+def open_layout(args: argparse.Namespace) -> Layout:
+    """The layout of the logs directory, or a one-line error when it holds no logs."""
     try:
         layout = discover(args.directory, args.app_log, args.interactions)
     except LayoutError as error:
@@ -27,18 +49,182 @@ def open_catalog(args: argparse.Namespace) -> Catalog:
             f"{PROG}: {args.directory}: no logs found "
             f"(looked for *.log and {layout.interactions_dir.name}/session_*.jsonl)"
         )
-    catalog = Catalog(layout)
+    return layout
+
+
+def open_catalog(args: argparse.Namespace, layout: Layout | None = None,
+                 warned: Iterable[str] = ()) -> Catalog:
+    """Discover the layout, index it completely, and return the catalog (warnings
+    already given in ``warned`` are not repeated)."""
+    from session_explorer.core.catalog import Catalog
+
+    catalog = Catalog(layout or open_layout(args))
     catalog.open(wait=True)
     for problem in catalog.problems():
-        print(f"{PROG}: warning: {problem}", file=sys.stderr)
+        if problem not in warned:
+            print(f"{PROG}: warning: {problem}", file=sys.stderr)
     return catalog
 
 
-def resolve(catalog: Catalog, query: str) -> str:
+def open_app_logs(layout: Layout) -> tuple[list[AppLogFiles], list[str]]:
+    """The app logs opened for a direct scan, and the warnings given (as the catalog
+    words them: a log that cannot be opened is left out)."""
+    logs: list[AppLogFiles] = []
+    problems: list[str] = []
+    for path in layout.app_logs:
+        try:
+            log = AppLogFiles(path)
+        except OSError as error:
+            problems.append(f"{path}: {error.strerror or error}")
+            continue
+        problems.extend(f"{skipped}: compressed rotation not read" for skipped in log.skipped)
+        logs.append(log)
+    for problem in problems:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
+    return logs, problems
+
+
+def close_app_logs(logs: list[AppLogFiles]) -> None:
+    for log in logs:
+        log.close()
+
+
+# ------------------------------------------------------------------ resolution
+def resolve_query(layout: Layout, logs: list[AppLogFiles], query: str,
+                  names: dict[str, Path] | None = None) -> str:
+    """A session id from an id, a unique prefix, or ``latest``, as the catalog would
+    answer, from the interaction file names and direct scans of the app logs.
+
+    ``latest`` is the session that started last (see :func:`latest_session`). A
+    prefix is looked up in the names and in the record heads of every app log; the
+    error for an ambiguous one lists the matches newest first.
+    """
+    names = layout.session_files() if names is None else names
+    if query == "latest":
+        latest = latest_session(names, logs)
+        return latest if latest is not None else _resolve_or_fail([], query)
+    if query in names:
+        return query
+    firsts: dict[str, datetime | None] = {}
+    for log in logs:
+        for sid, first in direct_scan.session_ids(log, query).items():
+            firsts[sid] = _earliest(firsts.get(sid), first) if sid in firsts else first
+    if query in firsts:
+        return query
+    matches = {sid: None for sid in names if sid.startswith(query)} | firsts
+    if len(matches) == 1:
+        return next(iter(matches))
+    starts = {sid: _start(sid, first, names.get(sid)) for sid, first in matches.items()}
+    return _resolve_or_fail(_newest_first(starts), query)
+
+
+def _resolve_or_fail(ordered: list[str], query: str) -> str:
+    from session_explorer.core.catalog import SessionNotFound, resolve_session
+
     try:
-        return catalog.resolve(query)
+        return resolve_session(ordered, query)
     except SessionNotFound as error:
         raise CliError(f"{PROG}: {error}", code=1) from None
+
+
+def latest_session(names: dict[str, Path], logs: list[AppLogFiles]) -> str | None:
+    """The session that started last (``in-progress`` aside), None without any.
+
+    A session starts at the time its seed-style id names, else at its first record
+    or its first interaction. The app logs are read backwards from their end only
+    until their records are older than the newest start found: app logs are written
+    in time order, so a session that started later has its records there. (An id
+    that names no time and wrote records before that stretch is dated by the ones
+    in it.)
+    """
+    starts: dict[str, float | None] = {}
+    for sid, path in names.items():
+        starts[sid] = _id_start(sid)
+        if starts[sid] is None:
+            starts[sid] = _stamp(_jsonl_first_time(path))
+    seen: dict[str, float | None] = {}  # ids without a time: their earliest record seen
+    for log in logs:
+        for block in direct_scan.newest_heads(log):
+            oldest = min((t for t in map(_stamp, block.values()) if t is not None), default=None)
+            for sid, ts in block.items():
+                if sid != IN_PROGRESS and _id_start(sid) is None:
+                    seen[sid] = _min_or(seen.get(sid), _stamp(ts))
+                elif sid != IN_PROGRESS:
+                    starts[sid] = _id_start(sid)
+            best = max((t for t in [*starts.values(), *seen.values()] if t is not None), default=None)
+            if oldest is not None and best is not None and oldest < best:
+                break
+    for sid, first in seen.items():
+        starts[sid] = _min_or(starts.get(sid), first)
+    starts.pop(IN_PROGRESS, None)
+    if not starts:
+        return None
+    return max(starts, key=lambda sid: (_or_inf(starts[sid]), sid))
+
+
+def _start(sid: str, first_record: datetime | None, path: Path | None) -> float | None:
+    start = _id_start(sid)
+    if start is not None:
+        return start
+    jsonl = _stamp(_jsonl_first_time(path)) if path is not None else None
+    return _min_or(_stamp(first_record), jsonl)
+
+
+def _newest_first(starts: dict[str, float | None]) -> list[str]:
+    """Newest first, ``in-progress`` last (the catalog's order)."""
+    ordered = sorted(starts, reverse=True)
+    ordered.sort(key=lambda sid: (sid == IN_PROGRESS, -_or_inf(starts[sid])))
+    return ordered
+
+
+def _id_start(sid: str) -> float | None:
+    match = _ID_TIME.match(sid)
+    if not match:
+        return None
+    day, moment = match[1], match[2]
+    try:
+        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]),
+                        int(moment[:2]), int(moment[2:4]), int(moment[4:])).timestamp()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _jsonl_first_time(path: Path) -> datetime | None:
+    """The time of the first interaction of a JSONL file (one line read)."""
+    from session_explorer.core.interactions import parse_line
+
+    try:
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.endswith(b"\n"):
+                    return None
+                interaction = parse_line(line[:-1], line_number=number, offset=0, light=True)
+                if interaction is not None:
+                    return interaction.timestamp
+    except OSError:
+        return None
+    return None
+
+
+def _stamp(moment: datetime | None) -> float | None:
+    try:
+        return moment.timestamp() if moment is not None else None
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _min_or(a: float | None, b: float | None) -> float | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return a if _or_inf(_stamp(a)) <= _or_inf(_stamp(b)) else b
+
+
+def _or_inf(value: float | None) -> float:
+    return -math.inf if value is None else value
 
 
 # ------------------------------------------------------------------------ list
@@ -113,20 +299,70 @@ def _short_time(moment: datetime | None) -> str:
 
 # ------------------------------------------------------------------------ show
 def show_session(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
-        session_id = resolve(catalog, args.session)
+    layout = open_layout(args)
+    logs, _ = open_app_logs(layout)
+    try:
         out = sys.stdout.buffer
         visible = sys.stdout.isatty()
+        names = layout.session_files()
+        query = args.session
         if args.show_interactions:
-            chunks = catalog.interaction_lines(session_id)
-        else:
-            chunks = (line.raw + line.ending for line in catalog.iter_session_lines(session_id))
-        write_lines(out, chunks, visible=visible)
+            path = names.get(resolve_query(layout, logs, query, names))
+            if path is not None:
+                write_lines(out, _file_chunks(path), visible=visible)
+            return 0
+        tried = None
+        if query != "latest" and query not in names:
+            # Most often an id of the app logs: its lines print as they are found.
+            # When none is found, the query is looked up as a prefix.
+            if print_session(out, logs, query, visible=visible):
+                return 0
+            tried = query
+        session_id = resolve_query(layout, logs, query, names)
+        if session_id != tried:
+            print_session(out, logs, session_id, visible=visible)
+    finally:
+        close_app_logs(logs)
     return 0
 
 
+def print_session(out: BinaryIO, logs: list[AppLogFiles], session_id: str, *, visible: bool) -> bool:
+    """Print the session's app-log lines as they are found; whether there were any."""
+    found = False
+
+    def pieces() -> Iterator[bytes]:
+        nonlocal found
+        for piece in direct_scan.session_bytes(logs, session_id):
+            found = True
+            yield piece
+
+    write_lines(out, _lines(pieces()) if visible else pieces(), visible=visible)
+    return found
+
+
+def _lines(pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Pieces of whole lines cut into lines (each with its ending)."""
+    for piece in pieces:
+        start = 0
+        while start < len(piece):
+            stop = piece.find(b"\n", start) + 1 or len(piece)
+            yield piece[start:stop]
+            start = stop
+
+
+def _file_chunks(path: Path) -> Iterator[bytes]:
+    """A file, byte for byte, in chunks."""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            yield chunk
+
+
 def write_lines(out: BinaryIO, chunks: Iterable[bytes], *, visible: bool) -> None:
-    """Bytes exactly as stored to a pipe; to a terminal, controls made visible."""
+    """Bytes exactly as stored to a pipe; to a terminal, controls made visible.
+
+    What is written is flushed every :data:`FLUSH_EVERY` seconds, so lines found
+    while a long log is read show at once."""
+    flushed = time.monotonic()
     for chunk in chunks:
         if visible:
             body, newline = (chunk[:-1], b"\n") if chunk.endswith(b"\n") else (chunk, b"")
@@ -134,6 +370,10 @@ def write_lines(out: BinaryIO, chunks: Iterable[bytes], *, visible: bool) -> Non
             out.write(text.encode("utf-8") + newline)
         else:
             out.write(chunk)
+        now = time.monotonic()
+        if now - flushed >= FLUSH_EVERY:
+            out.flush()
+            flushed = now
     out.flush()
 
 
@@ -141,8 +381,13 @@ def write_lines(out: BinaryIO, chunks: Iterable[bytes], *, visible: bool) -> Non
 def export_session(args: argparse.Namespace) -> int:
     from session_explorer.core.export import ExportError, export
 
-    with open_catalog(args) as catalog:
-        session_id = resolve(catalog, args.session)
+    layout = open_layout(args)
+    logs, warned = open_app_logs(layout)
+    try:
+        session_id = resolve_query(layout, logs, args.session)
+    finally:
+        close_app_logs(logs)
+    with open_catalog(args, layout, warned) as catalog:
         try:
             target = export(catalog, session_id, fmt=args.format, output=args.output, force=args.force)
         except ExportError as error:
