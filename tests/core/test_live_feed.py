@@ -112,7 +112,7 @@ class Viewer:
         deadline = time.monotonic() + TIMEOUT
         while not done():
             left = deadline - time.monotonic()
-            assert left > 0, f"{what}: not reached; shown {len(self.lines())} lines"
+            assert left > 0, f"{what}: not reached; shown {len(self.lines())} lines; {done!r}"
             try:
                 batch = self.batches.get(timeout=min(left, 0.5))
             except queue.Empty:
@@ -170,10 +170,18 @@ def append(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def shows_all(viewer: Viewer, logs: Path) -> Callable[[], bool]:
+class shows_all:  # noqa: N801 - a predicate
     """The viewer shows what the files hold now (read once, when asked)."""
-    expected = expected_lines(logs, S)
-    return lambda: viewer.lines() == expected
+
+    def __init__(self, viewer: Viewer, logs: Path) -> None:
+        self.viewer = viewer
+        self.expected = expected_lines(logs, S)
+
+    def __call__(self) -> bool:
+        return self.viewer.lines() == self.expected
+
+    def __repr__(self) -> str:
+        return f"expected ...{self.expected[-4:]}, shown ...{self.viewer.lines()[-4:]}"
 
 
 def test_appends_during_and_after_the_index(viewer: Viewer, logs: Path, gate: threading.Event) -> None:
@@ -243,9 +251,9 @@ def test_a_second_app_log_merges_live(viewer: Viewer, logs: Path, gate: threadin
                       "the new app log")
     viewer.open()  # a view opened now reads both logs
     assert viewer.lines() == expected_lines(logs, S)
-    for i in range(3):
-        append(worker, record(S, 150 + i, f"worker {i}"))
-        append(logs / "app.log", record(S, 150 + i, f"api {i}"))
+    for i in range(3):  # written in time order, as two processes logging would
+        append(worker, record(S, 150 + 2 * i, f"worker {i}"))
+        append(logs / "app.log", record(S, 151 + 2 * i, f"api {i}"))
         viewer.pump_until(shows_all(viewer, logs), f"both logs, round {i}")
     gate.set()
     viewer.pump_until(lambda: viewer.catalog.progress().complete and not viewer.source.partial, "the index")

@@ -44,6 +44,13 @@ PARALLEL_MIN_BYTES = 96 << 20
 #: Segments queued per worker process.
 IN_FLIGHT = 2
 PUBLISH_EVERY = 0.1  # seconds between progress reports
+#: Scanning ahead of the index for a session (before the index reaches it) reads at
+#: most this much to find its first record, and stops this far past its last line
+#: found: a preview of a session far from the end is then partial (the index
+#: completes it), not a read of the rest of the log.
+SCAN_AHEAD_BUDGET = 32 << 20
+SCAN_AHEAD_GAP = 8 << 20
+_GAVE_UP = (-1, -1)
 #: Live appends go into the last block while it stays this small (its bytes are kept
 #: in memory for that), so a live log makes blocks of this size, not one per append.
 LIVE_MERGE = 64 << 10
@@ -1056,13 +1063,16 @@ class LogIndex:
         if position is None:  # none ahead: nothing is missing up to the live end
             last = len(self._fds) - 1
             return _ScannedLines(self.source, sid, [], self._bases[last] + self._indexable_end(last))
+        if position == _GAVE_UP:
+            return _ScannedLines(self.source, sid, [], None)
         file_idx, pos = position
         fd = self._fds[file_idx]
         end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
         found: list[tuple[int, bytes, bytes, bool]] = []
         carried = False
         live = file_idx == len(self._fds) - 1
-        while pos < end and len(found) < stop:
+        last_found = pos
+        while pos < end and len(found) < stop and pos - last_found <= SCAN_AHEAD_GAP:
             data = applog.read_block(fd, pos, end, self.block_size)
             if not data:
                 break
@@ -1072,6 +1082,8 @@ class LogIndex:
                 e = block.find(b"\n", s)
                 content, ending = strip_ending(data[s:e + 1] if e < len(data) else data[s:])
                 found.append((self._bases[file_idx] + pos + s, content, ending, bool(h)))
+            if starts:
+                last_found = pos + starts[-1]
             tail = block.rfind(b"\n", 0, len(block) - 1) + 1
             carried = bool(starts) and starts[-1] == tail
             pos += len(data)
@@ -1080,7 +1092,9 @@ class LogIndex:
 
     def _find_first_record(self, sid: str, chunk: int,
                            front: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:
-        """(file, offset) of the session's first record beyond the indexed part."""
+        """(file, offset) of the session's first record beyond the indexed part;
+        None when there is none; ``_GAVE_UP`` after SCAN_AHEAD_BUDGET bytes without it."""
+        budget = SCAN_AHEAD_BUDGET
         needle = b"\n[" + sid.encode("utf-8") + b"] - "
         if front is None:
             with self._lock:
@@ -1099,7 +1113,10 @@ class LogIndex:
                 if applog.head_session(first, 0) == sid:
                     return file_idx, 0
             while pos < end:
+                if budget <= 0:
+                    return _GAVE_UP
                 data = os.pread(fd, min(chunk + len(needle), end - pos + 1), max(pos - 1, 0))
+                budget -= len(data)
                 i = data.find(needle)
                 while i >= 0:
                     if applog.head_session(data[i + 1:i + 1 + len(needle) + 64] + b"\n") == sid:

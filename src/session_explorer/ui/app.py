@@ -162,6 +162,7 @@ class ExplorerApp(App[None]):
         self.state: CatalogState | None = None
         self._shown = ShownSession()
         self._unfinished = 0
+        self._bindings_on_session: bool | None = None
         # What the log pane shows and what is known about it (see ui/reading.py).
         self._base: LineSource = EMPTY_SOURCE
         self._view = ReadingView(EMPTY_SOURCE)
@@ -406,7 +407,12 @@ class ExplorerApp(App[None]):
     @on(SessionList.SessionSelected)
     def _session_selected(self, message: SessionList.SessionSelected) -> None:
         self._waiting_for_first = False
-        self.refresh_bindings()  # t and x apply to a session, not to "All lines"
+        on_session = message.session_id is not None
+        if on_session != self._bindings_on_session:
+            # t and x apply to a session, not to "All lines". The footer is built
+            # again when bindings change: only when that changes, not on every move.
+            self._bindings_on_session = on_session
+            self.refresh_bindings()
         if message.session_id != self.current_session or not self._loaded_once:
             self.show_session(message.session_id)
 
