@@ -266,7 +266,12 @@ class Catalog:
         this process's interpreter to the screen and the live feed). What it could
         not do is left to :meth:`SessionFiles.scan`."""
         waiting = [f for f in sorted(self.files, key=lambda f: f.session_id, reverse=True) if not f.scanned]
-        if sum(_size(f.name) for f in waiting) < WORKER_SUMMARY_BYTES:
+        total = 0
+        for file in waiting:  # enough to be worth a process? (stops counting once it is)
+            total += _size(file.name)
+            if total >= WORKER_SUMMARY_BYTES:
+                break
+        else:
             return
         try:
             pool = worker_pool(1)

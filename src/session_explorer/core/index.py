@@ -41,6 +41,7 @@ BLOCK_SIZE = 1 << 20
 SEGMENT_SIZE = 16 << 20
 #: Below this many bytes the build stays in one thread (worker start-up costs more).
 PARALLEL_MIN_BYTES = 96 << 20
+LIVE_PARALLEL_MIN_BYTES = 8 << 20
 #: Segments queued per worker process.
 IN_FLIGHT = 2
 PUBLISH_EVERY = 0.1  # seconds between progress reports
@@ -404,7 +405,10 @@ class LogIndex:
     def _worker_count(self) -> int:
         if self.workers is not None:
             return self.workers
-        if self._total < PARALLEL_MIN_BYTES or not worker_processes_allowed():
+        # Under the explorer even a middling log goes to a worker process: scanned in
+        # the explorer's own process it would hold the interpreter the screen needs.
+        least = LIVE_PARALLEL_MIN_BYTES if _LIVE_CORE else PARALLEL_MIN_BYTES
+        if self._total < least or not worker_processes_allowed():
             return 0
         cores = os.cpu_count() or 1
         # Under the explorer one core stays for the live path (and the merging thread).
