@@ -195,6 +195,7 @@ class SessionFiles:
         self.directory = directory
         self._lock = threadcheck.lock("SessionFiles")  # the tables below; never held during I/O
         self._files: dict[str, SessionFile] = {}
+        self._by_name: dict[str, SessionFile] = {}  # by file name (what events name)
         self._loaded: OrderedDict[str, _Loaded] = OrderedDict()
         self._loaded_lock = threadcheck.lock("SessionFiles.loaded")  # taken by loading workers only
         self._watcher = DirectoryWatcher(directory, "session_*.jsonl", report_existing=True)
@@ -320,16 +321,8 @@ class SessionFiles:
         if sweep:
             self._last_sweep = now
         self.behind = False
-        names = None if changed is None else {os.path.basename(path) for path in changed}
-        for file in self:
+        for file in self._to_look_at(shown, changed, sweep, now):
             if not file.scanned and not file.unsent:
-                continue
-            if changed is not None:
-                wanted = file.session_id == shown or bool(file.unsent) or file.basename in names
-            else:
-                wanted = sweep or file.session_id == shown or (
-                    file.changed_at is not None and now - file.changed_at < GROWING_SECONDS)
-            if not wanted:
                 continue
             if not file.lock.acquire(blocking=False):
                 self.behind = True  # being read by the background scan: next time
@@ -345,6 +338,21 @@ class SessionFiles:
             if change is not None:
                 changes.append(change)
         return changes
+
+    def _to_look_at(self, shown: str | None, changed: set[str] | None, sweep: bool,
+                    now: float) -> list[SessionFile]:
+        """The files a poll reads (see :meth:`poll`): with events, those they name,
+        found by name, without going through every file, and the shown one (the
+        only one that can have ``unsent`` interactions)."""
+        if changed is not None:
+            names = {os.path.basename(path) for path in changed}
+            with self._lock:
+                found = [f for n in names if (f := self._by_name.get(n)) is not None]
+                if shown is not None and (f := self._files.get(shown)) is not None and f not in found:
+                    found.append(f)
+            return found
+        return [file for file in self if sweep or file.session_id == shown or file.unsent or (
+            file.changed_at is not None and now - file.changed_at < GROWING_SECONDS)]
 
     def _discover(self) -> None:
         for event in self._watcher.poll():
@@ -377,6 +385,7 @@ class SessionFiles:
         file = SessionFile(sid, path)
         with self._lock:
             self._files[sid] = file
+            self._by_name[file.basename] = file
         return file
 
 

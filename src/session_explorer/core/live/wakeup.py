@@ -28,6 +28,12 @@ QUIET_STEP_MS = 100
 DEBOUNCE_MS = 12
 #: Seconds without events after which the quiet step is used.
 QUIET_AFTER = 10.0
+#: With events, a look at the followed files at least this often (seconds) when
+#: nothing happens (the app logs' followers; cheap).
+EVENTS_TIMEOUT = 5.0
+#: With events, every file is looked at anyway this often (seconds): a safety net
+#: for an event the platform did not deliver.
+SAFETY_SWEEP = 30.0
 
 
 class Wakeup:
@@ -40,6 +46,7 @@ class Wakeup:
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards _changed (never held during I/O)
         self._changed: set[str] = set()
+        self._last_sweep = time.monotonic()
         self._thread: threading.Thread | None = None
         self.mode = "polling"
         self.reason = "" if events else "events turned off"
@@ -88,15 +95,18 @@ class Wakeup:
     # ------------------------------------------------------------------ waiting
     def wait(self, timeout: float | None) -> set[str] | None:
         """Wait for a change (or a poke), at most ``timeout`` seconds (None: the
-        mode's own: POLL_INTERVAL when polling). The paths that changed, or None
-        when anything may have (polling, a poke, a time-out)."""
+        mode's own: POLL_INTERVAL when polling). The paths that changed (empty:
+        none, a time-out or a poke), or None when anything may have (polling, and
+        every SAFETY_SWEEP seconds with events)."""
         if timeout is None:
-            timeout = POLL_INTERVAL if self.mode == "polling" else 1.0
-        woken = self._poked.wait(timeout)
+            timeout = POLL_INTERVAL if self.mode == "polling" else EVENTS_TIMEOUT
+        self._poked.wait(timeout)
         self._poked.clear()
         with self._lock:
             changed, self._changed = self._changed, set()
-        if self.mode == "polling" or not woken or not changed:
+        now = time.monotonic()
+        if self.mode == "polling" or now - self._last_sweep >= SAFETY_SWEEP:
+            self._last_sweep = now
             return None
         return changed
 
