@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 
 from session_explorer.core.interaction_search import interaction_matches, matching_interactions
 from session_explorer.core.models import Interaction
+from session_explorer.ui.widgets.textual_private import settle_new_rows
 from session_explorer.core.search import Query
 from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
@@ -369,6 +370,8 @@ class InteractionsView(DataTable):
                 self._interactions[row] = interaction
                 for (key, _), cell in zip(self._columns, cells, strict=True):
                     self.update_cell(str(interaction.line_number), key, cell, update_width=True)
+        if added:
+            settle_new_rows(self)  # scrolled to at once, not when the app is next idle
         self._update_title()
         return added
 

@@ -18,7 +18,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollTo, ScrollUp
 from textual.strip import Strip
-from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from session_explorer.core.models import LogLine
@@ -26,6 +25,7 @@ from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
 from session_explorer.ui.render import LogColumns, LogStyles
 from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
+from session_explorer.ui.widgets.textual_private import set_virtual_size
 from session_explorer.ui.widgets.line_pages import LinePages, PageRequest
 from session_explorer.ui.widgets.wrap_layout import WrapLayout
 
@@ -807,8 +807,7 @@ class LogView(ScrollView, can_focus=True):
         # which a live tail would pay for every new line: the scrollbars are
         # updated directly instead (they ask for a layout themselves when one
         # appears or goes).
-        self.set_reactive(Widget.virtual_size, size)
-        self._scroll_update(size)
+        set_virtual_size(self, size)
         self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:

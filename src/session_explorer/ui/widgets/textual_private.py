@@ -1,0 +1,34 @@
+"""The few places where the explorer goes past Textual's public API, in one file.
+
+Each works around a cost or a delay that the public API has for a live view, and
+is pinned to the Textual version in ``pyproject.toml``; ``tests/ui/test_textual_private.py``
+fails loudly when an upgrade changes what these rely on.
+
+* :func:`set_virtual_size` sets a scroll view's virtual size without laying the
+  whole screen out again (a live log grows by a line many times a second).
+* :func:`settle_new_rows` makes a ``DataTable`` measure its new rows now rather
+  than when its app is next idle, so that a new row can be scrolled to at once (a
+  busy app is rarely idle: the interactions pane would show a new interaction late,
+  or not scroll to it).
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+
+def set_virtual_size(widget: Widget, size: Size) -> None:
+    """``widget.virtual_size = size`` without a layout of the screen."""
+    widget.set_reactive(Widget.virtual_size, size)
+    widget._scroll_update(size)  # noqa: SLF001 - see the module docstring
+
+
+def settle_new_rows(table: DataTable) -> None:  # type: ignore[type-arg]
+    """Measure rows added since the table was last idle (see the module docstring)."""
+    if table._require_update_dimensions:  # noqa: SLF001
+        table._require_update_dimensions = False  # noqa: SLF001
+        new_rows = table._new_rows.copy()  # noqa: SLF001
+        table._new_rows.clear()  # noqa: SLF001
+        table._update_dimensions(new_rows)  # noqa: SLF001
