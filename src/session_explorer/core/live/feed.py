@@ -56,6 +56,7 @@ FRAME = 0.016
 #: The session list is made again at most this often (seconds), and this often
 #: while the app logs are indexed; and every LIVE_TICK seconds anyway (live markers).
 STATE_PAUSE = 0.25
+STATE_DELAY = 0.06
 STATE_PAUSE_INDEXING = 1.0
 LIVE_TICK = 5.0
 #: More lines than this gathered for a view that does not take them: the view is
@@ -321,7 +322,9 @@ class LiveFeed:
             if not due and time.monotonic() - self.catalog.last_change > GROWING_SECONDS + LIVE_TICK:
                 continue  # nothing grew lately: no live marker to age
             pause = STATE_PAUSE if self.catalog.progress().complete else STATE_PAUSE_INDEXING
-            wait = last + pause - time.monotonic()
+            # Not before the live batch of the same change is on screen: the list's
+            # counts can wait a few frames, the line cannot.
+            wait = max(last + pause - time.monotonic(), STATE_DELAY)
             if wait > 0 and self._stop.wait(wait):
                 return
             self._state_due.clear()

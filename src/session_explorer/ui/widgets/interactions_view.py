@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 
 from session_explorer.core.interaction_search import interaction_matches, matching_interactions
 from session_explorer.core.models import Interaction
-from session_explorer.ui.widgets.textual_private import settle_new_rows
+from session_explorer.ui.widgets.textual_private import QuietVirtualSize, settle_new_rows
 from session_explorer.core.search import Query
 from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
@@ -43,7 +43,7 @@ def find_interactions(
     )
 
 
-class InteractionsView(DataTable):
+class InteractionsView(QuietVirtualSize, DataTable):
     """The interactions of one session, with totals in the border title.
 
     | Key(s) | Id | Description |

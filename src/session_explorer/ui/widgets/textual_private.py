@@ -10,11 +10,15 @@ fails loudly when an upgrade changes what these rely on.
   than when its app is next idle, so that a new row can be scrolled to at once (a
   busy app is rarely idle: the interactions pane would show a new interaction late,
   or not scroll to it).
+* :class:`QuietVirtualSize` gives a widget (the interactions table) a virtual size
+  whose changes update its scrollbars and repaint it, without a layout of the
+  screen (some 30 ms with the panes the explorer shows, for every new row).
 """
 
 from __future__ import annotations
 
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import DataTable
 
@@ -32,3 +36,12 @@ def settle_new_rows(table: DataTable) -> None:  # type: ignore[type-arg]
         new_rows = table._new_rows.copy()  # noqa: SLF001
         table._new_rows.clear()  # noqa: SLF001
         table._update_dimensions(new_rows)  # noqa: SLF001
+
+
+class QuietVirtualSize:
+    """Mixin (before the widget class): see the module docstring."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def watch_virtual_size(self, size: Size) -> None:
+        self._scroll_update(size)  # type: ignore[attr-defined]  # noqa: SLF001
