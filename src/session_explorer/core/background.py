@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -32,6 +33,30 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     none here: the caller then does the work itself)."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=lower_priority)
+
+
+_shared: ProcessPoolExecutor | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """The one pool of the process, made on first use with ``workers`` processes
+    (every background task shares it: one set of processes in memory, not one per
+    log and one for the summaries). Raises when there can be none here."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = worker_pool(workers)
+        return _shared
+
+
+def drop_shared_pool(pool: ProcessPoolExecutor) -> None:
+    """A pool that broke: the next :func:`shared_pool` makes another."""
+    global _shared
+    with _shared_lock:
+        if _shared is pool:
+            _shared = None
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def summarise_files(paths: list[str]) -> list[dict[str, Any] | None]:

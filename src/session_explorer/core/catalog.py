@@ -31,11 +31,11 @@ from pathlib import Path
 
 from . import threadcheck
 from .app_logs import AppLogSource
-from .background import summarise_files, worker_pool
+from .background import drop_shared_pool, shared_pool, summarise_files
 from .cache import jsonl_cache
 from .cache.store import CacheStore, default_store
 from .index import IndexProgress as BuildProgress
-from .index import SessionStats, merge_by_time, worker_processes_allowed
+from .index import SessionStats, background_workers, merge_by_time, worker_processes_allowed
 from .interaction_stats import InteractionStats
 from .layout import Layout
 from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary
@@ -274,7 +274,7 @@ class Catalog:
         else:
             return
         try:
-            pool = worker_pool(1)
+            pool = shared_pool(background_workers())
         except (OSError, ValueError, RuntimeError):
             return
         batches = [waiting[i:i + SUMMARY_BATCH] for i in range(0, len(waiting), SUMMARY_BATCH)]
@@ -288,9 +288,7 @@ class Catalog:
                         self.files.take_summary(file, entry)
                 self._dirty.set()
         except (BrokenProcessPool, OSError, RuntimeError):
-            pass  # the rest is summarised here
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            drop_shared_pool(pool)  # the rest is summarised here
 
     def _save_summaries(self) -> None:
         if self.cache is not None:

@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from . import applog, threadcheck
-from .background import worker_pool
+from .background import drop_shared_pool, shared_pool
 from .applog import BlockScan, SessionCounts, parse_head, strip_ending
 from .models import IN_PROGRESS, LogLine, RecordHead
 
@@ -66,6 +66,13 @@ def keep_a_core_for_live(keep: bool = True) -> None:
     headless command uses every core it may)."""
     global _LIVE_CORE
     _LIVE_CORE = keep
+
+
+def background_workers() -> int:
+    """Worker processes for background work: under the explorer one core stays for
+    the live path (and the thread that merges results); else up to two."""
+    cores = os.cpu_count() or 1
+    return max(1, min(2, cores - 1)) if _LIVE_CORE else min(2, cores)
 
 
 def allow_worker_processes(allowed: bool = True) -> None:
@@ -403,6 +410,7 @@ class LogIndex:
         return True
 
     def _worker_count(self) -> int:
+        """Processes for this build (0: in this thread)."""
         if self.workers is not None:
             return self.workers
         # Under the explorer even a middling log goes to a worker process: scanned in
@@ -410,9 +418,7 @@ class LogIndex:
         least = LIVE_PARALLEL_MIN_BYTES if _LIVE_CORE else PARALLEL_MIN_BYTES
         if self._total < least or not worker_processes_allowed():
             return 0
-        cores = os.cpu_count() or 1
-        # Under the explorer one core stays for the live path (and the merging thread).
-        return max(1, min(2, cores - 1)) if _LIVE_CORE else min(2, cores)
+        return background_workers()
 
     def _indexable_end(self, file_idx: int) -> int:
         """Where indexing of a file stops: its size, or its last newline when followed."""
@@ -469,7 +475,7 @@ class LogIndex:
         """
         here_first = not _LIVE_CORE
         try:
-            pool = worker_pool(workers)
+            pool = shared_pool(workers)
         except (OSError, ValueError, RuntimeError):
             # No worker processes here (e.g. stderr is not a real file for the
             # process tracker): the build thread does the work.
@@ -526,7 +532,8 @@ class LogIndex:
             for _seg, fut in pending:
                 if fut is not None:
                     fut.cancel()
-            pool.shutdown(wait=not broken, cancel_futures=True)
+            if broken:
+                drop_shared_pool(pool)
 
     def _add_scan(self, file_idx: int, scan: BlockScan) -> None:
         """Append one block (under the lock)."""

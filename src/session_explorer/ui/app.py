@@ -69,6 +69,10 @@ SESSIONS_REFRESH = 0.25
 SESSIONS_REFRESH_INDEXING = 1.0
 #: Below this many columns the sessions pane gets narrower.
 NARROW_WIDTH = 110
+#: A selection this soon (seconds) after the previous one is read only once the
+#: user pauses for SELECTION_PAUSE seconds.
+RAPID_SELECTION = 0.2
+SELECTION_PAUSE = 0.12
 #: Not None: the live feed runs in its threads; None: it is stepped by hand
 #: (``poll_once``, tests).
 POLL_INTERVAL = 0.02
@@ -163,6 +167,8 @@ class ExplorerApp(App[None]):
         self._shown = ShownSession()
         self._unfinished = 0
         self._bindings_on_session: bool | None = None
+        self._last_selection = 0.0
+        self._selection_timer: Timer | None = None
         # What the log pane shows and what is known about it (see ui/reading.py).
         self._base: LineSource = EMPTY_SOURCE
         self._view = ReadingView(EMPTY_SOURCE)
@@ -414,7 +420,25 @@ class ExplorerApp(App[None]):
             self._bindings_on_session = on_session
             self.refresh_bindings()
         if message.session_id != self.current_session or not self._loaded_once:
-            self.show_session(message.session_id)
+            # The highlight is painted first; the session is read a frame later, or,
+            # while the user runs through the list, once they pause: a key never
+            # waits for the sessions it passes over.
+            now = time.monotonic()
+            rapid = now - self._last_selection < RAPID_SELECTION
+            self._last_selection = now
+            if self._selection_timer is not None:
+                self._selection_timer.stop()
+                self._selection_timer = None
+            if rapid:
+                self._selection_timer = self.set_timer(SELECTION_PAUSE, partial(self._show_selected, message.session_id))
+            else:
+                self.call_after_refresh(self._show_selected, message.session_id)
+
+    def _show_selected(self, session_id: str | None) -> None:
+        self._selection_timer = None
+        if self.sessions_pane.selected_session_id == session_id and (
+                session_id != self.current_session or not self._loaded_once):
+            self.show_session(session_id)
 
     def show_session(self, session_id: str | None, *, read: bool = True, keep_position: bool = False) -> None:
         """Show a session (None: every line); ``read`` False when its lines are
