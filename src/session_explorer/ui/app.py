@@ -447,7 +447,7 @@ class ExplorerApp(App[None]):
         self._update_log_title()
         if read and self.feed is not None:
             token = self.feed.watch(session_id)
-            self._shown.begin(session_id, token)
+            self._shown.begin(session_id, token, again=keep_position)
             self.load_session(self.feed, session_id, token, keep_position)
 
     def on_session_read_arrived(self, message: SessionReadArrived) -> None:

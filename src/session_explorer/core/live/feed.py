@@ -54,11 +54,11 @@ from .wakeup import Wakeup
 #: Seconds between two batches at most (one frame).
 FRAME = 0.016
 #: The session list is made again at most this often (seconds), and this often
-#: while the app logs are indexed; and every LIVE_TICK seconds anyway (live markers).
+#: while the app logs are indexed; and when live markers expire.
 STATE_PAUSE = 0.25
 STATE_DELAY = 0.06
 STATE_PAUSE_INDEXING = 1.0
-LIVE_TICK = 5.0
+LIVE_TICK_MAX = 60.0
 #: More lines than this gathered for a view that does not take them: the view is
 #: told to read its session again instead (``overflow``).
 MAX_GATHERED = 200_000
@@ -316,10 +316,13 @@ class LiveFeed:
         last = 0.0
         sent: CatalogState | None = None
         while not self._stop.is_set():
-            due = self._state_due.wait(LIVE_TICK)
+            # Besides changes, the list is made again when live markers expire: once
+            # GROWING_SECONDS after the last change, not on a timer.
+            expiry = self.catalog.last_change + GROWING_SECONDS + 0.5 - time.monotonic()
+            due = self._state_due.wait(expiry if 0 < expiry < LIVE_TICK_MAX else LIVE_TICK_MAX)
             if self._stop.is_set():
                 return
-            if not due and time.monotonic() - self.catalog.last_change > GROWING_SECONDS + LIVE_TICK:
+            if not due and time.monotonic() - self.catalog.last_change > GROWING_SECONDS + LIVE_TICK_MAX:
                 continue  # nothing grew lately: no live marker to age
             pause = STATE_PAUSE if self.catalog.progress().complete else STATE_PAUSE_INDEXING
             # Not before the live batch of the same change is on screen: the list's

@@ -24,10 +24,10 @@ from collections.abc import Iterable
 POLL_INTERVAL = 0.02
 #: The events' step (ms) while files are busy, and once quiet; their debounce (ms).
 BUSY_STEP_MS = 4
-QUIET_STEP_MS = 100
+QUIET_STEP_MS = 60
 DEBOUNCE_MS = 12
 #: Seconds without events after which the quiet step is used.
-QUIET_AFTER = 10.0
+QUIET_AFTER = 2.0
 #: With events, a look at the followed files at least this often (seconds) when
 #: nothing happens (the app logs' followers; cheap).
 EVENTS_TIMEOUT = 5.0

@@ -77,13 +77,23 @@ class ShownSession:
     _early_interactions: list[Interaction] = field(default_factory=list)
     _early_pending: int | None = None
     _early_reload: bool = False
+    #: While the shown session is read again, the lines keep joining what is shown.
+    _previous: LiveLines | None = None
+    _previous_covered: dict[str, int] | None = None
+    _previous_interactions_covered: int = 0
 
     @property
     def loaded(self) -> bool:
         return self.source is not None
 
-    def begin(self, session_id: str | None, token: int) -> None:
-        """A session is being read for ``token``: batches until then are kept."""
+    def begin(self, session_id: str | None, token: int, *, again: bool = False) -> None:
+        """A session is being read for ``token``: batches until then are kept.
+        ``again``: the shown session read anew (after its index completed, say):
+        meanwhile its lines keep joining the view on screen."""
+        same = again and session_id == self.session_id and self.source is not None
+        self._previous = self.source if same else None
+        self._previous_covered = self.covered if same else None
+        self._previous_interactions_covered = self.interactions_covered
         self.token = token
         self.session_id = session_id
         self.source = None
@@ -103,6 +113,7 @@ class ShownSession:
         interactions = [*read.interactions.interactions, *self._join_interactions(self._early_interactions)]
         pending = self._early_pending if self._early_pending is not None else read.interactions.pending
         reload = self._early_reload
+        self._previous = self._previous_covered = None
         self._early_lines, self._early_interactions = [], []
         self._early_pending, self._early_reload = None, False
         return self.source, interactions, pending, reload
@@ -118,13 +129,26 @@ class ShownSession:
             if batch.pending is not None:
                 self._early_pending = batch.pending
             self._early_reload |= reload
-            return None
+            return self._join_previous(batch, reload)
         start = len(self.source)
         lines = self._join_lines(batch.lines)
         if lines:
             self.source.append(lines)
         reload |= len(self.source.appended) > MAX_APPENDED
         return Joined(start, lines, self._join_interactions(batch.interactions), batch.pending, reload)
+
+    def _join_previous(self, batch: LiveBatch, reload: bool) -> Joined | None:
+        """Lines of a batch that comes while the shown session is read again, added
+        to the view on screen (the new reading takes them too)."""
+        previous, covered = self._previous, self._previous_covered
+        if previous is None or covered is None or reload:
+            return None
+        start = len(previous)
+        lines = [line for line in batch.lines if line.offset >= covered.get(line.source, 0)]
+        if lines:
+            previous.append(lines)
+        interactions = [i for i in batch.interactions if i.offset >= self._previous_interactions_covered]
+        return Joined(start, lines, interactions, batch.pending)
 
     def _resets_shown(self, resets: Sequence[str]) -> bool:
         return bool(resets)
