@@ -299,3 +299,29 @@ def test_a_new_session_file_is_followed(logs: Path, gate: threading.Event) -> No
         gate.set()
         viewer.feed.stop()
         catalog.close()
+
+
+def test_a_line_read_before_the_view_asked_is_in_its_snapshot(logs: Path, gate: threading.Event) -> None:
+    """A line the feed read before the session was watched (so not handed to the
+    view) is in the snapshot the view reads next: nothing falls in between."""
+    catalog = Catalog(discover(logs))
+    catalog.open(background=False)
+    viewer = Viewer(catalog, S)
+    viewer.feed.start()
+    try:
+        catalog.start_background()  # held by the gate: the index is being built
+        append(logs / "app.log", record(S, 200, "written before anyone watched"))
+        size = (logs / "app.log").stat().st_size
+        follower = catalog.sources[0].follower
+        assert follower is not None
+        deadline = time.monotonic() + TIMEOUT
+        while follower.offset < size:  # the feed has read it, for nobody
+            assert time.monotonic() < deadline, "the feed never read the line"
+            time.sleep(0.005)
+        viewer.open()
+        assert viewer.lines() == expected_lines(logs, S)
+        assert viewer.lines()[-1].endswith(b"written before anyone watched")
+    finally:
+        gate.set()
+        viewer.feed.stop()
+        catalog.close()

@@ -435,6 +435,24 @@ class LogIndex:
             pos = start
         return 0
 
+    def _live_end_now(self) -> int:
+        """The end of the last complete line of the live (last) file as it is now:
+        what a preview reads up to. (The build stops where the file ended when the
+        index was opened; what follows is the live feed's, which hands it over.)"""
+        last = len(self._fds) - 1
+        if not self.follow:
+            return self._sizes[last]
+        size = os.fstat(self._fds[last]).st_size
+        pos = size
+        while pos > 0:
+            start = max(0, pos - 65536)
+            chunk = os.pread(self._fds[last], pos - start, start)
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                return start + nl + 1
+            pos = start
+        return 0
+
     def _plan(self) -> list[tuple[int, int, int]]:
         """(file, start, end) segments cut at line starts."""
         plan = []
@@ -861,7 +879,7 @@ class LogIndex:
         it from the first one returned is there)."""
         if not self._fds:
             return [], 0
-        live_end = self._indexable_end(len(self._fds) - 1)
+        live_end = self._live_end_now()
         chunks: list[tuple[int, bytes]] = []
         found = 0
         for file_idx in range(len(self._fds) - 1, -1, -1):
@@ -1073,12 +1091,12 @@ class LogIndex:
         position = self._find_first_record(sid, chunk, front)
         if position is None:  # none ahead: nothing is missing up to the live end
             last = len(self._fds) - 1
-            return _ScannedLines(self.source, sid, [], self._bases[last] + self._indexable_end(last))
+            return _ScannedLines(self.source, sid, [], self._bases[last] + self._live_end_now())
         if position == _GAVE_UP:
             return _ScannedLines(self.source, sid, [], None)
         file_idx, pos = position
         fd = self._fds[file_idx]
-        end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
+        end = self._live_end_now() if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
         found: list[tuple[int, bytes, bytes, bool]] = []
         carried = False
         live = file_idx == len(self._fds) - 1
@@ -1113,7 +1131,7 @@ class LogIndex:
         files = front
         begin = self._time_hint(sid)
         for file_idx, pos in files:
-            end = self._indexable_end(file_idx) if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
+            end = self._live_end_now() if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
             if begin is not None and begin[0] > file_idx:
                 continue
             if begin is not None and begin[0] == file_idx:
