@@ -232,7 +232,7 @@ def list_sessions(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         sessions = catalog.sessions()
     if args.json:
-        json.dump([summary_json(s) for s in sessions], sys.stdout, indent=2)
+        sys.stdout.write(json.dumps([summary_json(s) for s in sessions], indent=2))  # one write, not thousands
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_table(sessions, visible=sys.stdout.isatty()))

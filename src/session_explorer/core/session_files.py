@@ -87,6 +87,7 @@ class SessionFile:
         self.lock = threadcheck.lock("SessionFile")  # held while the file is read
         self.changed_at: float | None = None  # time.monotonic() of the last change seen
         self.scanned = False
+        self.saved_offset = -1  # the reader's offset the persistent index holds
         #: Interactions of the shown session read by the background scan, for the
         #: live feed to hand on (read in full once, by whichever thread came first).
         self.unsent: list[Interaction] = []
@@ -168,19 +169,23 @@ class SessionFile:
 
     # ------------------------------------------------------------ persistence
     def cache_state(self) -> dict[str, Any] | None:
-        """Where the summary stands, for the persistent index (None: not read yet)."""
+        """Where the summary stands, for the persistent index (None: not read yet,
+        or nothing read since it was last saved or restored)."""
         with self.lock:
             reader = self._reader_
-            if not self.scanned or reader is None or not reader.exists:
+            if not self.scanned or reader is None or not reader.exists or reader.offset == self.saved_offset:
                 return None
+            self.saved_offset = reader.offset
             return {"offset": reader.offset, "line_number": reader.line_number,
                     "summary": self._summary.state()}
 
-    def resume(self, entry: dict[str, Any]) -> bool:
-        """Go on from a saved state whose file was checked (before any reading)."""
+    def resume(self, entry: dict[str, Any], *, saved: bool = True) -> bool:
+        """Go on from a state whose file was checked (before any reading): one the
+        persistent index holds (``saved``), or one a worker process made."""
         mark = entry["mark"]
         self._summary.restore(entry["summary"])
         self._reader.resume(int(entry["offset"]), int(entry["line_number"]), (mark["dev"], mark["ino"]))
+        self.saved_offset = int(entry["offset"]) if saved else -1
         self._generation += 1
         self.scanned = True
         # Read what was appended since at the next look (the file may have grown).
@@ -301,7 +306,7 @@ class SessionFiles:
         with file.lock:
             if file.scanned or file.session_id == self.shown:
                 return
-            file.resume(entry)
+            file.resume(entry, saved=False)
             if _size(file.name) != entry["mark"]["covered"]:
                 file.refresh(force=True)  # grown since the worker read it
 

@@ -142,10 +142,15 @@ class CacheStore:
                     rows += self._db.execute(
                         f"SELECT key, payload FROM entries WHERE kind = ? AND key IN ({marks})", (kind, *part)
                     ).fetchall()
-                if rows:
+                if rows:  # their use noted, in one transaction
                     now = time.time()
-                    self._db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
-                                         [(now, kind, key) for key, _ in rows])
+                    self._db.execute("BEGIN IMMEDIATE")
+                    try:
+                        self._db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
+                                             [(now, kind, key) for key, _ in rows])
+                        self._db.execute("COMMIT")
+                    except sqlite3.OperationalError:
+                        self._rollback()  # busy: the use is noted another time
             except sqlite3.DatabaseError as error:
                 self._fail(f"the cache {self.path} failed ({error})")
                 return found
