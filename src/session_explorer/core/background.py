@@ -59,6 +59,15 @@ def drop_shared_pool(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
+def shutdown_shared_pool() -> None:
+    """Stop the pool's processes and wait for them (a benchmark counting their CPU)."""
+    global _shared
+    with _shared_lock:
+        pool, _shared = _shared, None
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
 def summarise_files(paths: list[str]) -> list[dict[str, Any] | None]:
     """The summary of each JSONL file as a persistent-index entry (see
     :mod:`.cache.jsonl_cache`): what a :class:`~.session_files.SessionFile` resumes

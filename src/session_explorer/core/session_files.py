@@ -327,13 +327,16 @@ class SessionFiles:
             self._last_sweep = now
         self.behind = False
         for file in self._to_look_at(shown, changed, sweep, now):
-            if not file.scanned and not file.unsent:
-                continue
+            is_shown = file.session_id == shown
+            if not file.scanned and not file.unsent and not is_shown:
+                continue  # the background scan reads it first
             if not file.lock.acquire(blocking=False):
                 self.behind = True  # being read by the background scan: next time
                 continue
             try:
-                change = file.refresh(full=file.session_id == shown)
+                # The shown session's file is read here even before the background
+                # scan reaches it: its new lines must not wait for the scan.
+                change = file.refresh(full=is_shown, force=not file.scanned)
                 if file.unsent:  # read by the background scan first
                     earlier, file.unsent = tuple(file.unsent), []
                     change = FileChange(file.session_id, earlier + (change.appended if change else ()),
