@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,14 +25,13 @@ from session_explorer.cli import PROG, CliError
 from session_explorer.core import direct_scan
 from session_explorer.core.direct_scan import AppLogFiles
 from session_explorer.core.layout import Layout, LayoutError, discover
-from session_explorer.core.models import IN_PROGRESS, SessionSummary
+from session_explorer.core.models import IN_PROGRESS, SessionSummary, session_id_time
 from session_explorer.core.text import make_visible
 
 if TYPE_CHECKING:
     from session_explorer.core.catalog import Catalog
 
 #: A seed-style id names the moment its session started (as in the catalog).
-_ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
 #: Seconds between two flushes of ``show``'s output while lines are found.
 FLUSH_EVERY = 0.05
 
@@ -178,13 +176,11 @@ def _newest_first(starts: dict[str, float | None]) -> list[str]:
 
 
 def _id_start(sid: str) -> float | None:
-    match = _ID_TIME.match(sid)
-    if not match:
+    moment = session_id_time(sid)
+    if moment is None:
         return None
-    day, moment = match[1], match[2]
     try:
-        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]),
-                        int(moment[:2]), int(moment[2:4]), int(moment[4:])).timestamp()
+        return moment.timestamp()
     except (ValueError, OverflowError, OSError):
         return None
 

@@ -18,15 +18,12 @@ index or the JSONL files fill in as they are read.
 
 from __future__ import annotations
 
-import functools
 import os
 from concurrent.futures.process import BrokenProcessPool
-import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from . import threadcheck
@@ -38,7 +35,7 @@ from .index import IndexProgress as BuildProgress
 from .index import SessionStats, background_workers, merge_by_time, worker_processes_allowed
 from .interaction_stats import InteractionStats
 from .layout import Layout
-from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary
+from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary, session_id_time
 from .session_files import GROWING_SECONDS, LoadedInteractions, SessionFiles
 from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines, Snapshot, index_snapshot
 from .tail import NewFile
@@ -54,7 +51,6 @@ _COUNTS_REFRESH = 1.0
 _LIVE_TICK = 5.0
 #: How many of an app log's newest lines name the sessions listed before its index.
 NEWEST_LINES = 200
-_ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
 
 
 # ----------------------------------------------------------------------- changes
@@ -430,7 +426,7 @@ class Catalog:
         ends = [t for t in (jsonl and jsonl.last_ts, log and log.last_ts) if t]
         return SessionSummary(
             id=sid,
-            start=_id_time(sid) or (min(starts) if starts else None),
+            start=session_id_time(sid) or (min(starts) if starts else None),
             end=max(ends) if ends else None,
             interactions=jsonl.count if jsonl else 0,
             malformed=jsonl.malformed if jsonl else 0,
@@ -614,20 +610,6 @@ class Catalog:
             self._version += 1
             changes.insert(0, SessionsChanged())
         return changes
-
-
-@functools.lru_cache(maxsize=16384)
-def _id_time(session_id: str) -> datetime | None:
-    """The start time a seed-style id names (``20251105_143052`` ...), else None."""
-    match = _ID_TIME.match(session_id)
-    if not match:
-        return None
-    day, moment = match[1], match[2]
-    try:
-        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]),
-                        int(moment[:2]), int(moment[2:4]), int(moment[4:]))
-    except ValueError:
-        return None
 
 
 def _newest_first(summary: SessionSummary) -> tuple[int, float]:

@@ -35,7 +35,7 @@ from pathlib import Path
 from . import applog, threadcheck
 from .background import drop_shared_pool, shared_pool
 from .applog import BlockScan, SessionCounts, parse_head, strip_ending
-from .models import IN_PROGRESS, LogLine, RecordHead
+from .models import IN_PROGRESS, LogLine, RecordHead, session_id_time
 
 BLOCK_SIZE = 1 << 20
 SEGMENT_SIZE = 16 << 20
@@ -157,7 +157,6 @@ class _Cursor:
 
 
 _DATE_SUFFIX = re.compile(r"^\d{4}-\d\d-\d\d(?:_\d\d(?:-\d\d(?:-\d\d)?)?)?$")
-_ID_TIME = re.compile(r"^(\d{8})_(\d{6})")
 
 
 def discover_rotations(path: Path | str, skipped: list[Path] | None = None) -> list[Path]:
@@ -425,15 +424,7 @@ class LogIndex:
         size = self._sizes[file_idx]
         if not self.follow or file_idx < len(self._sizes) - 1 or size == 0:
             return size
-        pos = size
-        while pos > 0:
-            start = max(0, pos - 65536)
-            chunk = os.pread(self._fds[file_idx], pos - start, start)
-            nl = chunk.rfind(b"\n")
-            if nl >= 0:
-                return start + nl + 1
-            pos = start
-        return 0
+        return _line_end_before(self._fds[file_idx], size)
 
     def _live_end_now(self) -> int:
         """The end of the last complete line of the live (last) file as it is now:
@@ -442,16 +433,7 @@ class LogIndex:
         last = len(self._fds) - 1
         if not self.follow:
             return self._sizes[last]
-        size = os.fstat(self._fds[last]).st_size
-        pos = size
-        while pos > 0:
-            start = max(0, pos - 65536)
-            chunk = os.pread(self._fds[last], pos - start, start)
-            nl = chunk.rfind(b"\n")
-            if nl >= 0:
-                return start + nl + 1
-            pos = start
-        return 0
+        return _line_end_before(self._fds[last], os.fstat(self._fds[last]).st_size)
 
     def _plan(self) -> list[tuple[int, int, int]]:
         """(file, start, end) segments cut at line starts."""
@@ -1160,13 +1142,10 @@ class LogIndex:
         Such a session cannot have records before its id's moment, so the scan for
         its first record may start there. Found by bisecting record times.
         """
-        m = _ID_TIME.match(sid)
-        if not m:
+        started = session_id_time(sid)
+        if started is None:
             return None
-        try:
-            moment = datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S") - timedelta(minutes=1)
-        except ValueError:
-            return None
+        moment = started - timedelta(minutes=1)
         lo, hi = 0, sum(self._sizes)
         while hi - lo > 65536:
             mid = (lo + hi) // 2
@@ -1194,3 +1173,15 @@ def _close_all(fds: list[int]) -> None:
             os.close(fd)
         except OSError:
             pass
+
+
+def _line_end_before(fd: int, size: int) -> int:
+    """The offset just after the last newline in the first ``size`` bytes (0: none)."""
+    pos = size
+    while pos > 0:
+        start = max(0, pos - 65536)
+        nl = os.pread(fd, pos - start, start).rfind(b"\n")
+        if nl >= 0:
+            return start + nl + 1
+        pos = start
+    return 0

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 IN_PROGRESS = "in-progress"
+
+#: A seed-style session id: the moment it started, ``_N`` for a second one that second.
+_ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")
+
+
+@functools.lru_cache(maxsize=16384)
+def session_id_time(session_id: str) -> datetime | None:
+    """The start time a seed-style id names (``20251105_143052``, ``20251105_143052_2``),
+    else None. The one reading of ids as times (listing, ``latest``, previews)."""
+    match = _ID_TIME.match(session_id)
+    if not match:
+        return None
+    day, moment = match[1], match[2]
+    try:
+        return datetime(int(day[:4]), int(day[4:6]), int(day[6:]),
+                        int(moment[:2]), int(moment[2:4]), int(moment[4:]))
+    except ValueError:
+        return None
 
 #: Levels counted as errors in a session summary.
 ERROR_LEVELS = frozenset({"ERROR", "CRITICAL", "FATAL"})
