@@ -292,6 +292,8 @@ class LiveFeed:
             if gathering is not None and gathering.token != token:
                 gathering.lines.clear()  # for a view no longer shown
                 gathering.interactions.clear()
+                gathering.pending = None
+                gathering.interactions_reset = False
                 gathering.token = token
             if changes:
                 gathering = gathering or _Gathering(token)
