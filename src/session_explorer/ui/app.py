@@ -69,6 +69,8 @@ SESSIONS_REFRESH = 0.25
 SESSIONS_REFRESH_INDEXING = 1.0
 #: Below this many columns the sessions pane gets narrower.
 NARROW_WIDTH = 110
+#: Seconds a session stays shown before its facts are read (see on_session_read_arrived).
+FACTS_DELAY = 0.4
 #: A selection this soon (seconds) after the previous one is read only once the
 #: user pauses for SELECTION_PAUSE seconds.
 RAPID_SELECTION = 0.2
@@ -493,8 +495,13 @@ class ExplorerApp(App[None]):
         self._update_empty_state()
         if not self._background_started:
             self.call_after_refresh(self._start_background)
-        if message.read.session_id is not None or not self._view.is_plain or self._log_filters.active:
-            self._need_facts(self._apply_view if self._log_filters.active or self._timeline else None)
+        if self._log_filters.active or self._timeline:
+            self._need_facts(self._apply_view)
+        elif message.read.session_id is not None:
+            # Read the session's facts (levels, loggers, times: for marks and jumps)
+            # once the user stays on it: a run through the list reads none of them.
+            token = message.token
+            self.set_timer(FACTS_DELAY, partial(self._facts_when_shown, token))
         self._update_log_title()
         if stale:
             self._read_again()
@@ -662,6 +669,10 @@ class ExplorerApp(App[None]):
             self.interactions_pane.display = False
 
     # ------------------------------------------------------- facts and the view
+    def _facts_when_shown(self, token: int) -> None:
+        if token == self._shown.token and self._facts is None and self._facts_base is None:
+            self._need_facts(None)
+
     def _forget_facts(self) -> None:
         """The session's lines changed: what was read about them is dropped."""
         self._facts_cancel.set()
