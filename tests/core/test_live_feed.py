@@ -325,3 +325,29 @@ def test_a_line_read_before_the_view_asked_is_in_its_snapshot(logs: Path, gate: 
         gate.set()
         viewer.feed.stop()
         catalog.close()
+
+
+def test_the_index_completing_reaches_the_view_without_a_file_event(
+        viewer: Viewer, gate: threading.Event, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No file changes when the index completes: the build wakes the feed itself
+    (with file-system events the feed would otherwise sleep until the next one)."""
+    from session_explorer.core.live import wakeup
+
+    monkeypatch.setattr(wakeup, "EVENTS_TIMEOUT", 3600.0)
+    monkeypatch.setattr(wakeup, "POLL_INTERVAL", 3600.0)
+    while True:  # take every batch until the feed sleeps (nothing for a second)
+        viewer.feed.ack()
+        try:
+            viewer.batches.get(timeout=1.0)
+        except queue.Empty:
+            break
+    seen: list[LiveBatch] = []
+    gate.set()
+    deadline = time.monotonic() + TIMEOUT
+    while not any(b.progress is not None and b.progress.complete for b in seen):
+        assert time.monotonic() < deadline, "the completed index was never reported"
+        try:
+            seen.append(viewer.batches.get(timeout=0.5))
+        except queue.Empty:
+            continue
+        viewer.feed.ack()

@@ -22,7 +22,7 @@ import os
 from concurrent.futures.process import BrokenProcessPool
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,6 +166,9 @@ class Catalog:
         self._appended_at: dict[str, float] = {}
         #: time.monotonic() of the last append seen by a poll (live markers age from it).
         self.last_change = 0.0
+        #: Called (from any thread) when background work changed something a poll
+        #: reports: the live feed sets it to wake itself.
+        self.wake: Callable[[], None] | None = None
         self._problems: list[str] = []
         self._dirty = threading.Event()  # summaries changed in a background thread
         self._progress_seen: tuple[int, int, bool] | None = None
@@ -215,7 +218,7 @@ class Catalog:
             self._save_summaries()
             for source in self.sources:
                 source.wait()
-            self._dirty.set()
+            self._changed_in_background()
         elif background:
             self._start_scanner()
 
@@ -252,7 +255,7 @@ class Catalog:
             self._scan_in_worker()
         while not self._stop.is_set():
             done = self.files.scan(budget=0.1)
-            self._dirty.set()
+            self._changed_in_background()
             if done:
                 self._save_summaries()
                 return
@@ -282,7 +285,7 @@ class Catalog:
                 for file, entry in zip(batch, future.result()):
                     if entry is not None:
                         self.files.take_summary(file, entry)
-                self._dirty.set()
+                self._changed_in_background()
         except (BrokenProcessPool, OSError, RuntimeError):
             drop_shared_pool(pool)  # the rest is summarised here
 
@@ -291,10 +294,19 @@ class Catalog:
             jsonl_cache.save(self.files, self.cache)
 
     def _on_build_progress(self, progress: BuildProgress) -> None:
-        # Sessions found by the build change the list; the end of a build and the
-        # appends indexed later are seen by poll() itself.
+        # Sessions found by the build change the list; its progress is reported by
+        # the next poll, which comes now (no file event would bring it).
         if progress.new_sessions:
             self._dirty.set()
+        if self.wake is not None:
+            self.wake()
+
+    def _changed_in_background(self) -> None:
+        """The background readers changed the summaries: the list is made again
+        at the next poll, which comes now."""
+        self._dirty.set()
+        if self.wake is not None:
+            self.wake()
 
     @threadcheck.off_ui
     def close(self) -> None:

@@ -205,6 +205,7 @@ class LiveFeed:
         if layout.app_log_dir is not None:
             dirs.add(layout.app_log_dir)
         self._wakeup = Wakeup(sorted({str(d) for d in dirs}), events=self._events)
+        self.catalog.wake = self._wakeup.poke  # index progress, summaries read
         for target, name in ((self._run, "live-feed"), (self._run_state, "catalog-state")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
