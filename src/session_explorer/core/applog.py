@@ -636,6 +636,19 @@ def _read_lines(fd: int, pos: int, end: int, block_size: int) -> tuple[bytes, in
     return data, len(data)
 
 
+def line_end_before(fd: int, size: int) -> int:
+    """The offset just after the last newline in the first ``size`` bytes of ``fd``
+    (0: none): where a file's complete lines end."""
+    pos = size
+    while pos > 0:
+        start = max(0, pos - 65536)
+        nl = os.pread(fd, pos - start, start).rfind(b"\n")
+        if nl >= 0:
+            return start + nl + 1
+        pos = start
+    return 0
+
+
 def read_through_line_end(fd: int, pos: int, end: int | None = None, chunk: int = 4096) -> list[bytes]:
     """The bytes from ``pos`` through the next newline (or up to ``end`` or the end
     of the file), as parts; reads grow fourfold up to 16 MiB, for a long line."""

@@ -34,7 +34,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from .applog import BRACKET_HEAD, JSON_HEAD, JSON_PREFIX, head_session, parse_head, read_through_line_end
+from .applog import (
+    BRACKET_HEAD,
+    JSON_HEAD,
+    JSON_PREFIX,
+    head_session,
+    line_end_before,
+    parse_head,
+    read_through_line_end,
+)
 from .index import discover_rotations, merge_by_time
 from .models import IN_PROGRESS
 
@@ -70,7 +78,7 @@ class AppLogFiles:
                 self.fds.append(os.open(path, os.O_RDONLY))
             self.ends = [os.fstat(fd).st_size for fd in self.fds]
             if self.fds:
-                self.ends[-1] = _last_line_end(self.fds[-1], self.ends[-1])
+                self.ends[-1] = line_end_before(self.fds[-1], self.ends[-1])
         except OSError:
             self.close()
             raise
@@ -83,17 +91,6 @@ class AppLogFiles:
     def files(self) -> list[tuple[int, int]]:
         """(fd, end) per file, oldest first."""
         return list(zip(self.fds, self.ends))
-
-
-def _last_line_end(fd: int, size: int) -> int:
-    pos = size
-    while pos > 0:
-        start = max(0, pos - 65536)
-        nl = os.pread(fd, pos - start, start).rfind(b"\n")
-        if nl >= 0:
-            return start + nl + 1
-        pos = start
-    return 0
 
 
 def _chunks(fd: int, end: int, size: int) -> Iterator[tuple[bytes, int]]:

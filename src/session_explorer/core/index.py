@@ -424,7 +424,7 @@ class LogIndex:
         size = self._sizes[file_idx]
         if not self.follow or file_idx < len(self._sizes) - 1 or size == 0:
             return size
-        return _line_end_before(self._fds[file_idx], size)
+        return applog.line_end_before(self._fds[file_idx], size)
 
     def _live_end_now(self) -> int:
         """The end of the last complete line of the live (last) file as it is now:
@@ -433,7 +433,7 @@ class LogIndex:
         last = len(self._fds) - 1
         if not self.follow:
             return self._sizes[last]
-        return _line_end_before(self._fds[last], os.fstat(self._fds[last]).st_size)
+        return applog.line_end_before(self._fds[last], os.fstat(self._fds[last]).st_size)
 
     def _plan(self) -> list[tuple[int, int, int]]:
         """(file, start, end) segments cut at line starts."""
@@ -1174,14 +1174,3 @@ def _close_all(fds: list[int]) -> None:
         except OSError:
             pass
 
-
-def _line_end_before(fd: int, size: int) -> int:
-    """The offset just after the last newline in the first ``size`` bytes (0: none)."""
-    pos = size
-    while pos > 0:
-        start = max(0, pos - 65536)
-        nl = os.pread(fd, pos - start, start).rfind(b"\n")
-        if nl >= 0:
-            return start + nl + 1
-        pos = start
-    return 0
