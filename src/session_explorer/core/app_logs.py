@@ -159,6 +159,12 @@ class AppLogSource:
             problem = None
             for event in self.follower.poll():
                 if isinstance(event, Appended):
+                    if not index.paths or index.paths[-1] != self.path:
+                        # The file (re)appeared before the follower's first look, so
+                        # no Created came: the index, made while it was missing, does
+                        # not hold it. A new generation takes it from its start.
+                        self._open()
+                        return SourceEvent(reset=True, problem=problem)
                     sessions |= self._take(index, event.start, event.data,
                                            session_id if want_lines else _NOBODY, lines)
                 elif isinstance(event, Error):
