@@ -532,22 +532,6 @@ class Catalog:
         """The session's interactions (every complete line of its file)."""
         return self.files.interactions(session_id)
 
-    @threadcheck.off_ui
-    def unfinished_interaction_bytes(self, session_id: str) -> int:
-        """Bytes of the session's last JSONL line still without a line end (not
-        read as an interaction until it has one; a crash can leave it so)."""
-        return self.files.pending_bytes(session_id)
-
-    @threadcheck.off_ui
-    def interaction_lines(self, session_id: str) -> Iterator[bytes]:
-        """The session's JSONL file, byte for byte, in chunks."""
-        file = self.files.get(session_id)
-        if file is None:
-            return
-        with open(file.path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                yield chunk
-
     # ------------------------------------------------------------------- polling
     @threadcheck.off_ui
     def poll(self, shown: str | None = None, *, showing: bool = False,

@@ -122,7 +122,8 @@ class ShownSession:
         """Join a batch to the shown session (None: not for it, or not read yet)."""
         if batch.token != self.token:
             return None
-        reload = bool(batch.overflow or batch.interactions_reset or self._resets_shown(batch.log_resets))
+        # Any app log starting over is read again (a view may draw on several).
+        reload = bool(batch.overflow or batch.interactions_reset or batch.log_resets)
         if self.source is None:
             self._early_lines.extend(batch.lines)
             self._early_interactions.extend(batch.interactions)
@@ -149,9 +150,6 @@ class ShownSession:
             previous.append(lines)
         interactions = [i for i in batch.interactions if i.offset >= self._previous_interactions_covered]
         return Joined(start, lines, interactions, batch.pending)
-
-    def _resets_shown(self, resets: Sequence[str]) -> bool:
-        return bool(resets)
 
     def _join_lines(self, lines: Sequence[LogLine]) -> list[LogLine]:
         covered = self.covered
