@@ -46,22 +46,17 @@ def mark(path: str, covered: int) -> dict[str, Any] | None:
 def holds(saved: dict[str, Any], path: str) -> bool:
     """``path`` still starts with the bytes ``saved`` was made from."""
     try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        status = os.fstat(fd)
         covered = int(saved["covered"])
-        if (status.st_dev, status.st_ino) != (saved["dev"], saved["ino"]) or status.st_size < covered:
+        now = mark(path, covered)
+        if now is None or now["covered"] < covered:  # unreadable, or shorter now
             return False
-        if status.st_size == saved["size"] and status.st_mtime_ns != saved["mtime"]:
+        if (now["dev"], now["ino"]) != (saved["dev"], saved["ino"]):
+            return False
+        if now["size"] == saved["size"] and now["mtime"] != saved["mtime"]:
             return False  # rewritten in place
-        return (_digest(fd, 0, min(BLOCK, covered)) == saved["head"]
-                and _digest(fd, max(0, covered - BLOCK), min(BLOCK, covered)) == saved["tail"])
-    except (OSError, KeyError, TypeError, ValueError):
+        return (now["head"], now["tail"]) == (saved["head"], saved["tail"])
+    except (KeyError, TypeError, ValueError):
         return False
-    finally:
-        os.close(fd)
 
 
 def file_key(path: str) -> str | None:
