@@ -327,7 +327,21 @@ def test_scan_block_random_mixes(seed: int) -> None:
                    if applog._scan_block_keys(TS_LINE + line, len(TS_LINE) + len(line), None) is not None
                    and not (line.startswith(b"[") and b"]" not in line)]  # an id running on
     rate = (0.0, 0.01, 0.12)[seed % 3 if seed % 4 else 2]
-    sessions = [b"20251105_143052", b"20251105_143052_2", b"custom_session_7", b"in-progress", b"\xc3\xa9"]
+    sessions = SESSIONS_MIXED
+    data = _random_mix(rng, hostile, rate, sessions)
+    seen_new = {sessions[0].decode()} if seed % 2 else set()
+    seen_old = set(seen_new)
+    new, old = scan_block(data, seen_new), applog._scan_block_lines(data, seen_old)
+    assert _fields(new) == _fields(old) and seen_new == seen_old
+    assert _summary(new) == _summary(scan_block_naive(data))
+    if seed % 3:
+        assert applog._scan_block_keys(data, len(data), None) is not None  # the fast path read it
+
+
+SESSIONS_MIXED = [b"20251105_143052", b"20251105_143052_2", b"custom_session_7", b"in-progress", b"\xc3\xa9"]
+
+
+def _random_mix(rng, hostile: list[bytes], rate: float, sessions: list[bytes]) -> bytes:
     out = []
     for _ in range(rng.randint(1, 400)):
         if rng.random() < rate:
@@ -339,11 +353,27 @@ def test_scan_block_random_mixes(seed: int) -> None:
             out.append(b"[%s] - 2025-11-05 14:%02d:%02d,%03d - m.%d - %s - msg %d\n"
                        % (sid, rng.randrange(60), rng.randrange(60), rng.randrange(1000), rng.randrange(3),
                           level, rng.randrange(100)))
-    data = b"".join(out)
-    seen_new = {sessions[0].decode()} if seed % 2 else set()
-    seen_old = set(seen_new)
-    new, old = scan_block(data, seen_new), applog._scan_block_lines(data, seen_old)
-    assert _fields(new) == _fields(old) and seen_new == seen_old
-    assert _summary(new) == _summary(scan_block_naive(data))
-    if seed % 3:
-        assert applog._scan_block_keys(data, len(data), None) is not None  # the fast path read it
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_session_starts_random_mixes(seed: int) -> None:
+    """A session's lines in a block, found from its own records (the walk), from the
+    block's other lines, and line by line: the same, for every session and both
+    ways a block can open."""
+    import random
+    rng = random.Random(1000 + seed)
+    hostile = [line for line in _hostile_lines() if not line.startswith(b'{"timestamp"')] if seed % 2 \
+        else _hostile_lines()
+    data = _random_mix(rng, hostile, (0.0, 0.05, 0.3)[seed % 3], SESSIONS_MIXED)
+    if seed % 4 < 2:  # the block opens with lines of a record before it
+        data = b"  File x\n[1, 2]\n" * rng.randint(1, 3) + data
+    scan = scan_block(data)
+    for sid in [s.decode("utf-8", "replace") for s in SESSIONS_MIXED] + ["absent"]:
+        for carried in (False, True):
+            want = applog._session_starts_naive(data, sid, carried)
+            got = applog.session_starts_in_block(data, sid, carried, scan.others, scan.bracket_other)
+            assert (got[0], bytes(got[1])) == (want[0], bytes(want[1])), (sid, carried)
+            if scan.others >= 0:  # as the scan ahead calls it: the other lines unknown
+                ahead = applog.session_starts_in_block(data, sid, carried, 1, True)
+                assert (ahead[0], bytes(ahead[1])) == (want[0], bytes(want[1])), (sid, carried)

@@ -22,6 +22,7 @@ markup are data. Text is decoded with replacement only for display.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -578,14 +579,14 @@ def session_starts_in_block(data: bytes, sid: str, carried: bool, others: int,
     """
     if "\ufffd" in sid or others < 0:
         return _session_starts_naive(data, sid, carried)
-    raw = sid.encode("utf-8")
-    rx = re.compile(rb"\n\[" + re.escape(raw) + rb"\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb"))")
-    records = [m.start() + 1 for m in rx.finditer(data)]
+    records = [m.start() + 1 for m in _session_record_re(sid).finditer(data)]
     m0 = _BRACKET_RE.match(data)
     if m0 and decode_id(m0.group(1)) == sid:
         records.insert(0, 0)
     if not others:
         return records, bytearray(b"\x01") * len(records)
+    if not data.startswith(JSON_PREFIX) and data.find(b"\n" + JSON_PREFIX) < 0:
+        return _walk_from_records(data, records, carried)
     starts, _ = other_line_starts(data, others)
     conts: list[int] = []
     for start, owner, head in walk_others(data, starts):
@@ -598,6 +599,44 @@ def session_starts_in_block(data: bytes, sid: str, carried: bool, others: int,
     flags.update(dict.fromkeys(conts, 0))
     ordered = sorted(flags)
     return ordered, bytearray(flags[s] for s in ordered)
+
+
+@functools.lru_cache(maxsize=64)
+def _session_record_re(sid: str) -> re.Pattern[bytes]:
+    """A bracket record of ``sid`` after a newline."""
+    raw = sid.encode("utf-8")
+    return re.compile(rb"\n\[" + re.escape(raw) + rb"\] - (?:" + _LEVEL + rb" - |(?=" + _TS + rb"))")
+
+
+def _walk_from_records(data: bytes, records: list[int], carried: bool) -> tuple[list[int], bytearray]:
+    """The session's lines in a block without JSON records: each of its records and
+    the lines after it up to the next record (of any session), plus, when
+    ``carried``, the lines opening the block. Only the session's own lines are
+    looked at, however many other sessions and continuation lines the block holds."""
+    starts: list[int] = []
+    flags = bytearray()
+    size = len(data)
+    is_record = _BRACKET_RE.match
+    find = data.find
+
+    def continuations(pos: int) -> None:
+        while pos < size and is_record(data, pos) is None:
+            starts.append(pos)
+            flags.append(0)
+            nl = find(b"\n", pos)
+            if nl < 0:
+                return
+            pos = nl + 1
+
+    if carried:
+        continuations(0)
+    for record in records:
+        starts.append(record)
+        flags.append(1)
+        nl = find(b"\n", record)
+        if nl >= 0:
+            continuations(nl + 1)
+    return starts, flags
 
 
 def _session_starts_naive(data: bytes, sid: str, carried: bool) -> tuple[list[int], bytearray]:
