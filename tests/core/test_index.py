@@ -337,3 +337,31 @@ def test_a_live_session_stays_exact_while_it_grows(tmp_path) -> None:
                 for k in range(7):
                     fh.write(rec("s0" if k % 2 else "s1", k, "WARNING", f"append {round_}.{k}"))
             assert index.extend() == 7
+
+
+def test_session_preview_joins_indexed_and_scanned_lines(generated: Path, tmp_path: Path) -> None:
+    """A session that the index holds in part: its indexed lines, then those scanned
+    ahead, each once and in order, read as the view reads them (pages, any order)."""
+    data = generated.read_bytes()
+    half = data.index(b"\n", len(data) // 2) + 1
+    path = tmp_path / "app.log"
+    path.write_bytes(data[:half])
+    with LogIndex([path], "app", block_size=BLOCK, workers=0) as index:
+        index.build()
+        with path.open("ab") as f:
+            f.write(data[half:])  # not indexed: found by the scan ahead
+        naive = Naive([path])
+        across = [sid for sid in naive.stats
+                  if naive.session(sid)[0][0] < half <= naive.session(sid)[-1][0]]
+        assert across
+        for sid in across:
+            want = naive.session(sid)
+            lines, covered = index.session_preview(sid, 10 ** 6)
+            assert covered == len(data)
+            assert len(lines) == len(want)
+            tail = lines[len(lines) - 7:]  # a page from the end first, as a view in follow mode
+            assert [l.raw + l.ending for l in tail] == [l[1] for l in want[-7:]]
+            assert [l.offset for l in lines[:]] == [l[0] for l in want]
+            assert [l.raw + l.ending for l in lines[:]] == [l[1] for l in want]
+            assert all(l.session_id == sid for l in lines[:])
+            assert all((l.head is not None) == w[3] for l, w in zip(lines[:], want))

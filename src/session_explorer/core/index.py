@@ -216,21 +216,34 @@ class _ScannedLines(Sequence[LogLine]):
         self._sid = sid
         self._found = found
         self._heads: dict[int, RecordHead | None] = {}
+        #: Lines already read (from the index) that come before ``found``.
+        self._before: Sequence[LogLine] = ()
         #: Logical offset up to which every line of the session is here (None: the
         #: scan stopped short, or did not reach the live file).
         self.covered_to = covered_to
 
+    def after(self, known: Sequence[LogLine]) -> _ScannedLines:
+        """These lines behind ``known`` (lines read from the index), without those
+        that ``known`` already holds; nothing is read or parsed here."""
+        last = known[-1].offset if known else -1
+        joined = _ScannedLines(self._source, self._sid, self._found[bisect.bisect_right(
+            self._found, last, key=lambda item: item[0]):], self.covered_to)
+        joined._before = known
+        return joined
+
     def __len__(self) -> int:
-        return len(self._found)
+        return len(self._before) + len(self._found)
 
     def __getitem__(self, item):  # type: ignore[override]
+        size = len(self)
         if isinstance(item, slice):
-            return [self._line(i) for i in range(*item.indices(len(self._found)))]
+            return [self[i] for i in range(*item.indices(size))]
         if item < 0:
-            item += len(self._found)
-        if not 0 <= item < len(self._found):
+            item += size
+        if not 0 <= item < size:
             raise IndexError(item)
-        return self._line(item)
+        before = len(self._before)
+        return self._before[item] if item < before else self._line(item - before)
 
     def _head(self, i: int) -> RecordHead | None:
         if i not in self._heads:
@@ -999,9 +1012,7 @@ class LogIndex:
         if len(known) >= limit:
             return known, None
         ahead = self._scan_ahead(sid, 0, limit - len(known), front=front)
-        last = known[-1].offset if known else -1
-        lines = [*known, *(line for line in ahead if line.offset > last)]
-        return lines, ahead.covered_to
+        return ahead.after(known), ahead.covered_to
 
     def _rewind_cursor(self, sid: str, kept_blocks: int, block_start: int) -> None:
         """Note (under the index lock) that a session's cursor must forget what it took
