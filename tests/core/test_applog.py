@@ -377,3 +377,16 @@ def test_session_starts_random_mixes(seed: int) -> None:
             if scan.others >= 0:  # as the scan ahead calls it: the other lines unknown
                 ahead = applog.session_starts_in_block(data, sid, carried, 1, True)
                 assert (ahead[0], bytes(ahead[1])) == (want[0], bytes(want[1])), (sid, carried)
+
+
+def test_record_time_is_the_heads_time() -> None:
+    """record_time reads only the time, by the rule parse_head reads it with."""
+    lines = [line for line in _hostile_lines()] + [case for case, _ in KEY_CASES] + [
+        b"[a] - 2025-11-05 14:30:52.5 - m - INFO - one digit\n",
+        b"[a] - 2025-13-45 14:30:52 - m - INFO - no such day\n",
+        b'{"timestamp": "2025-11-05T14:30:52.123+00:00", "session_id": "j", "level": "INFO"}\n',
+    ]
+    for line in lines:
+        first = line.split(b"\n")[0]
+        head = parse_head(first)
+        assert applog.record_time(first) == (head.timestamp if head else None), first

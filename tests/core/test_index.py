@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core.applog import parse_head
-from session_explorer.core.index import IndexProgress, IndexStale, LogIndex, discover_rotations, merge_by_time
+from session_explorer.core.index import IndexProgress, IndexStale, LogIndex, discover_rotations, merge_by_time, merge_lazily
 from session_explorer.core.models import ERROR_LEVELS, IN_PROGRESS, WARNING_LEVELS
 
 BLOCK = 4096
@@ -365,3 +365,34 @@ def test_session_preview_joins_indexed_and_scanned_lines(generated: Path, tmp_pa
             assert [l.raw + l.ending for l in lines[:]] == [l[1] for l in want]
             assert all(l.session_id == sid for l in lines[:])
             assert all((l.head is not None) == w[3] for l, w in zip(lines[:], want))
+
+
+def test_merge_lazily_is_merge_by_time(tmp_path: Path) -> None:
+    """A session in two logs, previewed before either is indexed: the lazy merge
+    orders its lines as merge_by_time does (records without a time, continuation
+    lines and lines before the session's first record included)."""
+    a = tmp_path / "api.log"
+    b = tmp_path / "worker.log"
+    a.write_bytes(b"".join([
+        b"[s] - 2025-11-05 14:30:01,000 - api - INFO - a1\n", b"  cont a1\n",
+        b"[t] - 2025-11-05 14:30:02,000 - api - INFO - other\n",
+        b"[s] - INFO - simple, no time\n",
+        b"[s] - 2025-11-05 14:30:05,500 - api - ERROR - a3\n", b"Traceback\n", b"  File x\n",
+        b"[s] - 2025-11-05 14:30:09 - api - INFO - a4 no millis\n",
+    ]))
+    b.write_bytes(b"".join([
+        b"[s] - 2025-11-05 14:30:00,000 - worker - INFO - b0\n",
+        b"[s] - 2025-11-05 14:30:05,500 - worker - INFO - b1 same time as a3\n", b"  cont b1\n",
+        b"[s] - 2025-11-05 14:30:07,000 - worker - WARNING - b2\n",
+        b"[s] - 2025-11-05 14:30:10,000 - worker - INFO - b3\n",
+    ]))
+    with LogIndex([a], "api", block_size=BLOCK, workers=0) as ia, \
+            LogIndex([b], "worker", block_size=BLOCK, workers=0) as ib:
+        parts = [ia.session_preview("s", 1000)[0], ib.session_preview("s", 1000)[0]]
+        lazily = merge_lazily(parts)
+        assert lazily is not None
+        want = list(merge_by_time([p[:] for p in parts]))
+        assert [(l.source, l.offset) for l in lazily[:]] == [(l.source, l.offset) for l in want]
+        assert [(l.source, l.offset) for l in (lazily[i] for i in range(len(lazily)))] == \
+            [(l.source, l.offset) for l in want]
+        assert merge_lazily([parts[0], want]) is None  # a list cannot say its times

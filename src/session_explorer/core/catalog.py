@@ -32,7 +32,7 @@ from .background import drop_shared_pool, shared_pool, summarise_files
 from .cache import jsonl_cache
 from .cache.store import CacheStore, default_store
 from .index import IndexProgress as BuildProgress
-from .index import SessionStats, background_workers, merge_by_time, worker_processes_allowed
+from .index import SessionStats, background_workers, merge_by_time, merge_lazily, worker_processes_allowed
 from .interaction_stats import InteractionStats
 from .layout import Layout
 from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary, session_id_time
@@ -489,6 +489,9 @@ class Catalog:
             return Snapshot(parts[0], covered, partial)
         if session_id is None:
             return Snapshot(ConcatLines(parts), covered, partial)
+        lazily = merge_lazily([part.lines if isinstance(part, ListLines) else part for part in parts])
+        if lazily is not None:  # lines found ahead of the index: made when the view reads them
+            return Snapshot(ListLines(lazily, partial=partial), covered, partial)
         merged = merge_by_time(part.read(0, len(part)) for part in parts)
         return Snapshot(ListLines(list(merged), partial=partial), covered, partial)
 

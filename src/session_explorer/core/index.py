@@ -204,6 +204,45 @@ def merge_by_time(streams: Iterable[Iterable[LogLine]]) -> Iterator[LogLine]:
         yield line
 
 
+def merge_lazily(parts: Sequence[Sequence[LogLine]]) -> Sequence[LogLine] | None:
+    """:func:`merge_by_time` of ``parts`` as a sequence whose lines are made only when
+    read, when every part can say its lines' times without making them (a
+    ``times()`` method); None otherwise."""
+    keyed = []
+    for i, part in enumerate(parts):
+        times = getattr(part, "times", None)
+        if times is None:
+            return None
+        keyed.append(_carried(i, times()))
+    order = [(i, n) for _, i, n in heapq.merge(*keyed)]
+    return _MergedLines(parts, order)
+
+
+def _carried(index: int, times: Iterable[datetime | None]) -> Iterator[tuple[datetime, int, int]]:
+    """merge_by_time's keys: a line without a time has the time of the one before."""
+    last = datetime.min
+    for n, ts in enumerate(times):
+        last = ts or last
+        yield last, index, n
+
+
+class _MergedLines(Sequence[LogLine]):
+    """Lines of several parts in a merged order: (part, position) per line."""
+
+    def __init__(self, parts: Sequence[Sequence[LogLine]], order: list[tuple[int, int]]) -> None:
+        self._parts = parts
+        self._order = order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __getitem__(self, item):  # type: ignore[override]
+        if isinstance(item, slice):
+            return [self._parts[i][n] for i, n in self._order[item]]
+        i, n = self._order[item]
+        return self._parts[i][n]
+
+
 class _ScannedLines(Sequence[LogLine]):
     """Lines found ahead of the index, their heads parsed when they are read.
 
@@ -244,6 +283,19 @@ class _ScannedLines(Sequence[LogLine]):
             raise IndexError(item)
         before = len(self._before)
         return self._before[item] if item < before else self._line(item - before)
+
+    def times(self) -> list[datetime | None]:
+        """Each line's time, as :attr:`LogLine.timestamp` gives it (its record's for
+        a continuation line), without making the lines."""
+        out: list[datetime | None] = [line.timestamp for line in self._before]
+        last: datetime | None = None
+        heads = self._heads
+        for i, (_offset, content, _ending, is_head) in enumerate(self._found):
+            if is_head:
+                head = heads.get(i, False)
+                last = applog.record_time(content) if head is False else (head.timestamp if head else None)
+            out.append(last)
+        return out
 
     def _head(self, i: int) -> RecordHead | None:
         if i not in self._heads:
