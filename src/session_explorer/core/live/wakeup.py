@@ -94,9 +94,18 @@ class Wakeup:
         self._thread.start()
 
     def _watch_inotify(self, watcher: inotify.Inotify) -> None:
+        last = 0.0
         try:
             while not self._stop.is_set():
                 found = watcher.wait(None)
+                # A busy writer makes an event per write: the feed is woken at most
+                # once a BUSY_STEP, with what came meanwhile.
+                gap = last + BUSY_STEP_MS / 1000 - time.monotonic()
+                if found is not None and found and gap > 0:
+                    time.sleep(gap)
+                    more = watcher.wait(0)
+                    found = None if more is None else found | more
+                last = time.monotonic()
                 if found is None:
                     with self._lock:
                         self._everything = True
