@@ -356,8 +356,8 @@ def test_session_preview_joins_indexed_and_scanned_lines(generated: Path, tmp_pa
         assert across
         for sid in across:
             want = naive.session(sid)
-            lines, covered = index.session_preview(sid, 10 ** 6)
-            assert covered == len(data)
+            lines, stopped, complete = index.session_preview(sid, 10 ** 6)
+            assert (stopped, complete) == (len(data), True)
             assert len(lines) == len(want)
             tail = lines[len(lines) - 7:]  # a page from the end first, as a view in follow mode
             assert [l.raw + l.ending for l in tail] == [l[1] for l in want[-7:]]

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core import applog
+from session_explorer.core import sources
 from session_explorer.core.catalog import Catalog
 from session_explorer.core.layout import discover
 from session_explorer.core.live.feed import LiveBatch, LiveFeed
@@ -351,3 +352,32 @@ def test_the_index_completing_reaches_the_view_without_a_file_event(
         except queue.Empty:
             continue
         viewer.feed.ack()
+
+
+def test_a_preview_that_stops_short_takes_live_lines_at_once(
+        logs: Path, gate: threading.Event, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session with more lines than a preview holds, watched while the index is
+    held: a line appended meanwhile is shown at once after the preview's lines (not
+    when the index completes), and once it completes every line is shown, in order."""
+    monkeypatch.setattr(sources, "SESSION_PREVIEW_LINES", 10)
+    catalog = Catalog(discover(logs))
+    catalog.open(background=False)
+    viewer = Viewer(catalog, S)
+    viewer.feed.start()
+    catalog.start_background()
+    try:
+        viewer.open()
+        preview = viewer.lines()
+        assert preview == expected_lines(logs, S)[:10] and viewer.source.partial
+        append(logs / "app.log", record(S, 200, "live while held"))
+        viewer.pump_until(lambda: viewer.lines()[-1:] == [record(S, 200, "live while held").rstrip(b"\n")],
+                          "a line joining the preview")
+        assert viewer.lines() == [*preview, record(S, 200, "live while held").rstrip(b"\n")]
+        assert not catalog.progress().complete
+        gate.set()
+        viewer.pump_until(lambda: catalog.progress().complete and not viewer.source.partial, "the index")
+        assert viewer.lines() == expected_lines(logs, S)
+    finally:
+        gate.set()
+        viewer.feed.stop()
+        catalog.close()

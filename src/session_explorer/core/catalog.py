@@ -472,16 +472,12 @@ class Catalog:
         what they cover, so that lines the live feed brings later join them without
         a gap or a line twice. Reads from disk."""
         parts: list[LineSource] = []
-        covered: dict[str, int] | None = {}
+        covered: dict[str, int] = {}
         for source in list(self.sources):
             index = source.index
             if index is None:
                 continue
-            lines, upto = index_snapshot(index, session_id)
-            if upto is None:
-                covered = None
-            elif covered is not None:
-                covered[source.name] = upto
+            lines, covered[source.name] = index_snapshot(index, session_id)
             if len(lines) or session_id is None:
                 parts.append(lines)
         partial = any(getattr(part, "partial", False) for part in parts)

@@ -250,23 +250,25 @@ class _ScannedLines(Sequence[LogLine]):
     """
 
     def __init__(self, source: str, sid: str, found: list[tuple[int, bytes, bytes, bool]],
-                 covered_to: int | None = None) -> None:
+                 covered_to: int = 0, *, complete: bool = True) -> None:
         self._source = source
         self._sid = sid
         self._found = found
         self._heads: dict[int, RecordHead | None] = {}
         #: Lines already read (from the index) that come before ``found``.
         self._before: Sequence[LogLine] = ()
-        #: Logical offset up to which every line of the session is here (None: the
-        #: scan stopped short, or did not reach the live file).
+        #: Logical offset where the scan stopped: no line at or after it is here.
         self.covered_to = covered_to
+        #: Every line of the session before ``covered_to`` is here (False: the scan
+        #: stopped short of the live file's end, or gave up).
+        self.complete = complete
 
     def after(self, known: Sequence[LogLine]) -> _ScannedLines:
         """These lines behind ``known`` (lines read from the index), without those
         that ``known`` already holds; nothing is read or parsed here."""
         last = known[-1].offset if known else -1
         joined = _ScannedLines(self._source, self._sid, self._found[bisect.bisect_right(
-            self._found, last, key=lambda item: item[0]):], self.covered_to)
+            self._found, last, key=lambda item: item[0]):], self.covered_to, complete=self.complete)
         joined._before = known
         return joined
 
@@ -1050,11 +1052,13 @@ class LogIndex:
             return SessionPage([], True)
         return SessionPage(self._scan_ahead(sid, start, stop), False)
 
-    def session_preview(self, sid: str, limit: int) -> tuple[Sequence[LogLine], int | None]:
+    def session_preview(self, sid: str, limit: int) -> tuple[Sequence[LogLine], int, bool]:
         """A session's lines while the index is built: those it has indexed, then
-        those found by scanning ahead of it (at most ``limit`` in all), and the
-        logical offset up to which the result holds every line of the session (None
-        when it stops short of the live file's end). Line numbers are -1 ahead.
+        those found by scanning ahead of it (at most ``limit`` in all); the logical
+        offset where the preview stops (no line at or after it is in the result, so
+        a line appended there joins it); and whether the result holds every line of
+        the session before that offset (False: it stopped short, a gap may follow
+        the lines found). Line numbers are -1 ahead.
         """
         with self._lock:
             front = [(i, self._indexed[i]) for i in range(len(self._fds))]
@@ -1062,9 +1066,10 @@ class LogIndex:
             cursor = self._advance(sid, limit)
             known = self._session_lines_at(sid, cursor, 0, limit)
         if len(known) >= limit:
-            return known, None
+            last = known[-1]
+            return known, last.offset + len(last.raw) + len(last.ending), False
         ahead = self._scan_ahead(sid, 0, limit - len(known), front=front)
-        return ahead.after(known), ahead.covered_to
+        return ahead.after(known), ahead.covered_to, ahead.complete
 
     def _rewind_cursor(self, sid: str, kept_blocks: int, block_start: int) -> None:
         """Note (under the index lock) that a session's cursor must forget what it took
@@ -1137,8 +1142,9 @@ class LogIndex:
         if position is None:  # none ahead: nothing is missing up to the live end
             last = len(self._fds) - 1
             return _ScannedLines(self.source, sid, [], self._bases[last] + self._live_end_now())
-        if position == _GAVE_UP:
-            return _ScannedLines(self.source, sid, [], None)
+        if position == _GAVE_UP:  # not found within the budget: lines may be missing
+            last = len(self._fds) - 1
+            return _ScannedLines(self.source, sid, [], self._bases[last] + self._live_end_now(), complete=False)
         file_idx, pos = position
         fd = self._fds[file_idx]
         end = self._live_end_now() if file_idx == len(self._fds) - 1 else self._sizes[file_idx]
@@ -1161,8 +1167,11 @@ class LogIndex:
             tail = block.rfind(b"\n", 0, len(block) - 1) + 1
             carried = bool(starts) and starts[-1] == tail
             pos += len(data)
-        covered = self._bases[file_idx] + pos if live and pos >= end else None
-        return _ScannedLines(self.source, sid, found[start:stop], covered)
+        complete = live and pos >= end and len(found) <= stop
+        # Where the result stops: after the last block read, or at the first line
+        # found but left out.
+        stopped = found[stop][0] if len(found) > stop else self._bases[file_idx] + pos
+        return _ScannedLines(self.source, sid, found[start:stop], stopped, complete=complete)
 
     def _find_first_record(self, sid: str, chunk: int,
                            front: list[tuple[int, int]] | None = None) -> tuple[int, int] | None:

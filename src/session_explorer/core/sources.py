@@ -166,18 +166,19 @@ class LiveLines:
 class Snapshot:
     """A session's lines (or every line) as read at one moment, for a live view.
 
-    ``covered`` maps each app log to the logical offset before which every line that
-    belongs here is in ``source``: a line appended later at or after it joins the
-    view. None: the snapshot stops short somewhere (a preview), so later lines
-    cannot join it without a gap; the view is read again when the index is done.
+    ``covered`` maps each app log to the logical offset where the snapshot stops: no
+    line at or after it is in ``source``, so a line appended there later joins the
+    view without being shown twice. ``partial``: a preview made while the index is
+    built, which may leave out lines before that offset; the view reads the session
+    again when the index is complete.
     """
 
     source: LineSource
-    covered: Mapping[str, int] | None
+    covered: Mapping[str, int]
     partial: bool
 
 
-def index_snapshot(index: LogIndex, session_id: str | None) -> tuple[LineSource, int | None]:
+def index_snapshot(index: LogIndex, session_id: str | None) -> tuple[LineSource, int]:
     """One app log's part of a :class:`Snapshot`: a fixed-length source and the
     offset it covers (see there). May read from disk: not on the UI thread."""
     if index.complete:
@@ -187,5 +188,5 @@ def index_snapshot(index: LogIndex, session_id: str | None) -> tuple[LineSource,
     if session_id is None:
         lines, end = index.tail_snapshot(PREVIEW_LINES)
         return ListLines(lines, partial=True), end
-    found, covered = index.session_preview(session_id, SESSION_PREVIEW_LINES)
-    return ListLines(found, partial=True), covered
+    found, stopped, _complete = index.session_preview(session_id, SESSION_PREVIEW_LINES)
+    return ListLines(found, partial=True), stopped

@@ -459,9 +459,10 @@ class ExplorerApp(App[None]):
             return
         source, interactions, pending, stale = self._shown.loaded_read(message.read)
         # A preview (the index has not reached the session) is read again once the
-        # index is complete; the lines written meanwhile wait for that.
+        # index is complete: lines it may have left out appear then; lines written
+        # meanwhile join it at once.
         snapshot = message.read.lines
-        self._reload_on_index = snapshot.partial or snapshot.covered is None
+        self._reload_on_index = snapshot.partial
         log = self.log_pane
         self._base = source
         self._forget_facts()

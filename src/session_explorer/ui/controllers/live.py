@@ -107,7 +107,7 @@ class ShownSession:
         """Take the worker's read: (the lines to show, the interactions, the pending
         bytes, whether to read again at once because it is already stale)."""
         snapshot = read.lines
-        self.covered = dict(snapshot.covered) if snapshot.covered is not None else None
+        self.covered = dict(snapshot.covered)
         self.interactions_covered = read.interactions.covered
         self.source = LiveLines(snapshot.source, self._join_lines(self._early_lines))
         interactions = [*read.interactions.interactions, *self._join_interactions(self._early_interactions)]
@@ -153,7 +153,7 @@ class ShownSession:
 
     def _join_lines(self, lines: Sequence[LogLine]) -> list[LogLine]:
         covered = self.covered
-        if covered is None:  # a preview: the rest comes when the session is read again
+        if covered is None:  # not read yet
             return []
         return [line for line in lines if line.offset >= covered.get(line.source, 0)]
 
