@@ -55,6 +55,11 @@ def _split_lf(data: bytes) -> list[bytes]:
     return lines
 
 
+#: The level rule as the issue states it, written apart from the core's.
+NAIVE_WARNINGS = frozenset({"WARNING", "WARN"})
+NAIVE_ERRORS = frozenset({"ERROR", "CRITICAL", "FATAL", "SEVERE", "CRIT", "ALERT", "EMERG", "EMERGENCY",
+                          "EXCEPTION"})
+
 def naive_sessions(paths: list[Path]) -> dict[str, NaiveSession]:
     """Every session's lines, in order, over ``paths`` read one after the other."""
     sessions: dict[str, NaiveSession] = defaultdict(NaiveSession)
@@ -66,9 +71,9 @@ def naive_sessions(paths: list[Path]) -> dict[str, NaiveSession]:
             rec = record_of(body)
             if rec is not None:
                 current, level = rec
-                if level in ("WARNING", "WARN"):
+                if level and level.upper() in NAIVE_WARNINGS:
                     sessions[current].warnings += 1
-                elif level in ("ERROR", "CRITICAL", "FATAL"):
+                elif level and level.upper() in NAIVE_ERRORS:
                     sessions[current].errors += 1
             sessions[current].lines.append(line)
     return dict(sessions)

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from session_explorer.cli import PROG, CliError
+from session_explorer.errors import PROG, CliError
 from session_explorer.core import direct_scan
 from session_explorer.core.direct_scan import AppLogFiles
 from session_explorer.core.layout import Layout, LayoutError, discover
@@ -228,31 +228,11 @@ def list_sessions(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         sessions = catalog.sessions()
     if args.json:
-        sys.stdout.write(json.dumps([summary_json(s) for s in sessions], indent=2))  # one write, not thousands
+        sys.stdout.write(json.dumps([s.to_json() for s in sessions], indent=2))  # one write, not thousands
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_table(sessions, visible=sys.stdout.isatty()))
     return 0
-
-
-def summary_json(summary: SessionSummary) -> dict[str, object]:
-    return {
-        "id": summary.id,
-        "start": _iso(summary.start),
-        "end": _iso(summary.end),
-        "interactions": summary.interactions,
-        "malformed": summary.malformed,
-        "lines": summary.lines,
-        "warnings": summary.warnings,
-        "errors": summary.errors,
-        "models": list(summary.models),
-        "tokens": summary.tokens,
-        "interactions_file": summary.interactions_file,
-    }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="milliseconds") if moment else None
 
 
 COLUMNS = ("SESSION", "START", "END", "CALLS", "BAD", "LINES", "WARN", "ERR", "TOKENS", "MODELS")

@@ -240,7 +240,7 @@ def test_scan_block_counts() -> None:
 def test_session_starts_in_block(sid: str, carried: bool) -> None:
     data = HOSTILE_BLOCK
     scan = scan_block(data)
-    starts, heads = applog.session_starts_in_block(data, sid, carried, scan.others, scan.bracket_other)
+    starts, heads = applog.session_starts_in_block(data, sid, carried, scan.others)
     owner = sid if carried else None
     expected, flags = [], []
     for off, content, _e in applog.iter_lines(data):
@@ -261,7 +261,7 @@ def test_session_starts_in_block(sid: str, carried: bool) -> None:
 
 def _fields(scan: applog.BlockScan) -> tuple:
     return (scan.lines, scan.lead, {k: asdict(v) for k, v in scan.counts.items()}, list(scan.counts),
-            scan.first, scan.last, scan.tail_owner, scan.bracket_other, scan.others)
+            scan.first, scan.last, scan.tail_owner, scan.others)
 
 
 TS_LINE = b"[a] - 2025-11-05 14:30:52,123 - m - INFO - x\n"
@@ -372,10 +372,10 @@ def test_session_starts_random_mixes(seed: int) -> None:
     for sid in [s.decode("utf-8", "replace") for s in SESSIONS_MIXED] + ["absent"]:
         for carried in (False, True):
             want = applog._session_starts_naive(data, sid, carried)
-            got = applog.session_starts_in_block(data, sid, carried, scan.others, scan.bracket_other)
+            got = applog.session_starts_in_block(data, sid, carried, scan.others)
             assert (got[0], bytes(got[1])) == (want[0], bytes(want[1])), (sid, carried)
             if scan.others >= 0:  # as the scan ahead calls it: the other lines unknown
-                ahead = applog.session_starts_in_block(data, sid, carried, 1, True)
+                ahead = applog.session_starts_in_block(data, sid, carried, 1)
                 assert (ahead[0], bytes(ahead[1])) == (want[0], bytes(want[1])), (sid, carried)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core.catalog import Catalog, SessionNotFound
-from session_explorer.core.index import discover_rotations
+from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.layout import discover
 from tests.hostile import write_hostile_dir
 from tests.reference import naive_interactions, naive_sessions

@@ -18,7 +18,8 @@ import pytest
 
 from session_explorer.core import applog, direct_scan
 from session_explorer.core.direct_scan import AppLogFiles, newest_heads, session_bytes, session_ids
-from session_explorer.core.index import discover_rotations, merge_by_time
+from session_explorer.core.index import merge_by_time
+from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS, LogLine
 from tests.hostile import hostile_app_log, write_hostile_dir
 from tests.reference import naive_sessions

@@ -15,7 +15,8 @@ from session_explorer.core.filters import (
     LoggerFilter,
     level_rank,
 )
-from session_explorer.core.index import LogIndex, discover_rotations
+from session_explorer.core.index import LogIndex
+from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.models import LogLine, RecordHead
 from session_explorer.core.sources import AllLines, ListLines, SessionLines
 from tests.hostile import rec, write_hostile_dir

@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core.applog import parse_head
-from session_explorer.core.index import IndexProgress, IndexStale, LogIndex, discover_rotations, merge_by_time, merge_lazily
-from session_explorer.core.models import ERROR_LEVELS, IN_PROGRESS, WARNING_LEVELS
+from session_explorer.core.index import IndexProgress, IndexStale, LogIndex, merge_by_time, merge_lazily
+from session_explorer.core.rotations import discover_rotations
+from session_explorer.core.models import IN_PROGRESS
+
+#: The level rule, written out here apart from the core's (case-insensitive).
+NAIVE_WARNINGS = {"WARNING", "WARN"}
+NAIVE_ERRORS = {"ERROR", "CRITICAL", "FATAL", "SEVERE", "CRIT", "ALERT", "EMERG", "EMERGENCY", "EXCEPTION"}
 
 BLOCK = 4096
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,8 +54,8 @@ class Naive:
                 st[0] += 1
                 if head:
                     st[1] += 1
-                    st[2] += head.level in WARNING_LEVELS
-                    st[3] += head.level in ERROR_LEVELS
+                    st[2] += head.level.upper() in NAIVE_WARNINGS
+                    st[3] += head.level.upper() in NAIVE_ERRORS
                     st[4] = st[4] or head.timestamp
                     st[5] = head.timestamp
                 self.lines.append((base + pos, line, owner, head is not None))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.index import LogIndex, discover_rotations
+from session_explorer.core.index import LogIndex
+from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.search import (
     QueryError,
     _literal_prefix,

@@ -75,8 +75,8 @@ def test_date_shown_only_off_the_reference_day() -> None:
 
 
 def test_levels_and_errors() -> None:
-    assert [render.level_class(n) for n in ("DEBUG", "info", "WARN", "CRITICAL", "TRACE", None)] == [
-        "debug", "info", "warning", "error", "other", "other",
+    assert [render.level_class(n) for n in ("DEBUG", "info", "WARN", "CRITICAL", "TRACE", "severe", "AUDIT", None)] == [
+        "debug", "info", "warning", "error", "debug", "error", "other", "other",
     ]
     error = head_line(0, "boom", level="ERROR")
     parts = styled_parts(render.render_log_line(error, columns=COLUMNS))

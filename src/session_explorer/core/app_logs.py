@@ -21,7 +21,8 @@ from pathlib import Path
 from . import applog, threadcheck
 from .cache import index_cache
 from .cache.store import CacheStore
-from .index import IndexProgress, IndexStale, LogIndex, discover_rotations
+from .index import IndexProgress, IndexStale, LogIndex
+from .rotations import discover_rotations
 from .models import LogLine, RecordHead
 from .tail import Appended, Error, FileFollower
 
@@ -227,7 +228,7 @@ class AppLogSource:
     @staticmethod
     def _session_lines(block: bytes, sid: str, carried: bool, scan: applog.BlockScan,
                        ) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
-        starts, flags = applog.session_starts_in_block(block, sid, carried, scan.others, scan.bracket_other)
+        starts, flags = applog.session_starts_in_block(block, sid, carried, scan.others)
         for pos, flag in zip(starts, flags):
             end = block.find(b"\n", pos)
             content, ending = applog.strip_ending(block[pos:end + 1])

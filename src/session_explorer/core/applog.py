@@ -32,7 +32,8 @@ from itertools import repeat
 from dataclasses import dataclass
 from datetime import datetime
 
-from .models import ERROR_LEVELS, IN_PROGRESS, WARNING_LEVELS, RecordHead
+from .levels import WARN_ERROR_PATTERN, severity, warn_error
+from .models import IN_PROGRESS, RecordHead
 
 #: The id part: anything but "]" and newline, between brackets.
 _ID = rb"\[([^\]\n]*)\] - "
@@ -259,16 +260,12 @@ _NOT_RECORD_RE = re.compile(rb"\n(?!" + BRACKET_HEAD + rb")")
 #: "- LEVEL" for the warning and error level names, wherever they are (the search
 #: starts at "-", rarer than " "); the trailing " - " is a lookahead so that
 #: "- WARN - ERROR - " yields both candidates.
-_LEVEL_HIT_RE = re.compile(
-    rb"- (?:" + b"|".join(re.escape(n.encode()) for n in sorted(WARNING_LEVELS | ERROR_LEVELS, key=len,
-                                                                     reverse=True)) + rb")(?= - )"
-)
+_LEVEL_HIT_RE = re.compile(rb"- " + WARN_ERROR_PATTERN + rb"(?= - )")
 #: A detailed record line up to its level (group 1: id, group 2: level), the exact
 #: rule of :func:`parse_head` (fraction taken greedily, name lazily) in one pattern.
 _DETAILED_LEVEL_RE = re.compile(
     rb"\[([^\]\n]*)\] - " + _TS + rb"(?>(?:[,.]\d{1,6})?) - [^\n]*? - (" + _LEVEL + rb") - "
 )
-_WARN_ERR = {n.encode(): (n in WARNING_LEVELS, n in ERROR_LEVELS) for n in WARNING_LEVELS | ERROR_LEVELS}
 
 
 @dataclass(slots=True)
@@ -281,9 +278,10 @@ class SessionCounts:
     errors: int = 0
 
     def add_level(self, level: str, n: int = 1) -> None:
-        if level in WARNING_LEVELS:
+        kind = severity(level)
+        if kind == "warning":
             self.warnings += n
-        elif level in ERROR_LEVELS:
+        elif kind == "error":
             self.errors += n
 
 
@@ -302,7 +300,6 @@ class BlockScan:
     first: dict[str, int]
     last: dict[str, int]
     tail_owner: str | None
-    bracket_other: bool = False
     others: int = 0  # lines that are not bracket records
     start: int = 0
     end: int = 0
@@ -491,7 +488,7 @@ def _count_detailed_levels(data: bytes, counts: dict[str, SessionCounts],
     tally = Counter([m.group(1, 2) for m, pos in zip(map(_DETAILED_LEVEL_RE.match, repeat(data), starts, repeat(end)), hits)
                      if m is not None and m.start(2) == pos + 2])
     for (raw, level), n in tally.items():
-        warn, err = _WARN_ERR[level]
+        warn, err = warn_error(level)
         c = counts[raw_sid.get(raw) or decode_id(raw)]
         c.warnings += warn * n
         c.errors += err * n
@@ -563,7 +560,7 @@ def record_positions(data: bytes, sid: str, want_last: bool, end: int | None = N
 def scan_block_naive(data: bytes) -> BlockScan:
     """:func:`scan_block` done line by line (for blocks the fast path cannot read)."""
     counts: dict[str, SessionCounts] = {}
-    scan = BlockScan(0, 0, counts, {}, {}, None, bracket_other=True, others=-1)
+    scan = BlockScan(0, 0, counts, {}, {}, None, others=-1)
     owner: str | None = None
     for offset, content, _ending in iter_lines(data):
         scan.lines += 1
@@ -584,13 +581,12 @@ def scan_block_naive(data: bytes) -> BlockScan:
     return scan
 
 
-def session_starts_in_block(data: bytes, sid: str, carried: bool, others: int,
-                            bracket_other: bool) -> tuple[list[int], bytearray]:
+def session_starts_in_block(data: bytes, sid: str, carried: bool, others: int) -> tuple[list[int], bytearray]:
     """Starts of the lines of ``sid`` in a block, and a flag per line (1: record start).
 
     ``carried``: the continuation lines opening the block belong to ``sid``;
     ``others`` (lines that are not bracket records, -1: unknown) comes from the block's
-    :class:`BlockScan`; ``bracket_other`` is accepted for callers and not needed.
+    :class:`BlockScan`.
     """
     if "\ufffd" in sid or others < 0:
         return _session_starts_naive(data, sid, carried)

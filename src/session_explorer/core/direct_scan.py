@@ -43,7 +43,8 @@ from .applog import (
     parse_head,
     read_through_line_end,
 )
-from .index import discover_rotations, merge_by_time
+from .index import merge_by_time
+from .rotations import discover_rotations
 from .models import IN_PROGRESS
 
 #: Bytes read at a time (whole lines: a longer line is read whole).

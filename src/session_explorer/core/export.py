@@ -63,7 +63,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .models import ERROR_LEVELS, WARNING_LEVELS, Interaction, LogLine, Message, SessionSummary, ToolCall
+from .levels import is_error, severity
+from .models import Interaction, LogLine, Message, SessionSummary, ToolCall, iso_time
 from .text import make_visible
 from .timeline import (
     TimelineItem,
@@ -334,9 +335,9 @@ def _gather(catalog: Catalog, session_id: str) -> _Session:
             sources.append(line.source)
         if head is not None:
             current_notable = None
-            level = head.level.upper()
-            if level in ERROR_LEVELS or level in WARNING_LEVELS:
-                levels["error" if level in ERROR_LEVELS else "warning"] += 1
+            kind = severity(head.level)
+            if kind is not None:
+                levels[kind] += 1
                 current_notable = len(notable)
                 notable.append((line, 0))
         elif current_notable is not None:
@@ -527,8 +528,7 @@ def _md_notable(data: _Session, with_date: bool) -> Iterator[str]:
     for line, more in data.notable_lines:
         head = line.head
         assert head is not None
-        level = head.level.upper()
-        mark = ERROR_MARK if level in ERROR_LEVELS else WARNING_MARK
+        mark = ERROR_MARK if is_error(head.level) else WARNING_MARK
         logger = f" {_code(head.logger)}" if head.logger else ""
         extra = f" (+{_plural(more, 'more line')})" if more else ""
         found.append(_Notable(head.timestamp, mark, f"{_code(head.level)}{logger}:", head.message, extra))
@@ -589,8 +589,8 @@ def _md_log_group(
         yield f"_Logged between interactions {before.number} and {after.number}._\n\n"
     body = []
     for line in lines:
-        level = (line.level or "").upper()
-        mark = ERROR_MARK if level in ERROR_LEVELS else WARNING_MARK if level in WARNING_LEVELS else " "
+        kind = severity(line.level)
+        mark = ERROR_MARK if kind == "error" else WARNING_MARK if kind == "warning" else " "
         source = f"{make_visible(line.source, keep='').ljust(width)} \u2502 " if multi_source else ""
         body.append(f"{mark} {source}{make_visible(line.text, keep=chr(9))}")
     yield _fence("\n".join(body), "text")
@@ -767,20 +767,8 @@ def _json(catalog: Catalog, data: _Session) -> Iterator[str]:
 
 def _session_json(catalog: Catalog, data: _Session) -> dict[str, Any]:
     s = data.summary
-    return {
-        "id": s.id,
-        "start": _iso(s.start),
-        "end": _iso(s.end),
-        "interactions": s.interactions,
-        "malformed": s.malformed,
-        "lines": s.lines,
-        "warnings": s.warnings,
-        "errors": s.errors,
-        "models": list(s.models),
-        "tokens": s.tokens,
-        "interactions_file": _relative(catalog, s.interactions_file),
-        "app_logs": _app_log_names(catalog, data),
-    }
+    return {**s.to_json(), "interactions_file": _relative(catalog, s.interactions_file),
+            "app_logs": _app_log_names(catalog, data)}
 
 
 def _line_json(line: LogLine) -> dict[str, Any]:
@@ -789,7 +777,7 @@ def _line_json(line: LogLine) -> dict[str, Any]:
         "source": line.source,
         "line_number": line.line_number + 1,
         "session_id": line.session_id,
-        "timestamp": _iso(line.timestamp),
+        "timestamp": iso_time(line.timestamp),
         "level": head.level if head else None,
         "logger": head.logger if head else None,
         "text": line.text,
@@ -802,7 +790,7 @@ def _interaction_json(interaction: Interaction) -> dict[str, Any]:
     return {
         "number": interaction.number,
         "line_number": interaction.line_number,
-        "timestamp": _iso(interaction.timestamp),
+        "timestamp": iso_time(interaction.timestamp),
         "provider": interaction.provider,
         "model": interaction.model,
         "shape": interaction.shape,
@@ -836,12 +824,6 @@ def _message_json(message: Message) -> dict[str, Any]:
 
 def _tool_call_json(call: ToolCall) -> dict[str, Any]:
     return {"id": call.id, "name": call.name, "arguments": call.arguments}
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="milliseconds" if moment.microsecond % 1000 == 0 else "microseconds")
 
 
 # Outside strings, json.dumps writes non-finite numbers as bare NaN/Infinity tokens.

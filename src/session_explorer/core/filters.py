@@ -9,10 +9,7 @@ costs one pass over the arrays. :class:`FilteredLines` shows the selected lines 
 :class:`~.sources.LineSource`.
 
 Level steps (``l`` cycles them): all, info and above, warnings and above, errors
-only. Levels rank as: debug (``DEBUG``, ``TRACE``, ``NOTSET``, ``VERBOSE``, ``SPAM``)
-< info (``INFO``, ``NOTICE``, ``SUCCESS``, any other custom level, and lines without
-a level, e.g. before the first record) < warning (``WARNING``, ``WARN``) < error
-(``ERROR``, ``CRITICAL``, ``FATAL``, ``EXCEPTION``, ``ALERT``, ``EMERGENCY``, ...).
+only, by the ranks of :mod:`.levels`.
 """
 
 from __future__ import annotations
@@ -25,6 +22,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from itertools import compress
 
+from .levels import INFO_RANK, RANKS, level_rank
 from .models import LogLine
 from .sources import LineSource
 
@@ -52,23 +50,6 @@ _STEP_LABELS = {
     LevelStep.WARNING: "warnings and above",
     LevelStep.ERROR: "errors only",
 }
-
-#: Level ranks stored per line.
-DEBUG_RANK, INFO_RANK, WARNING_RANK, ERROR_RANK = 0, 1, 2, 3
-_RANKS = {
-    **dict.fromkeys(("DEBUG", "TRACE", "NOTSET", "VERBOSE", "SPAM", "FINE", "FINER", "FINEST"), DEBUG_RANK),
-    **dict.fromkeys(("WARNING", "WARN"), WARNING_RANK),
-    **dict.fromkeys(("ERROR", "CRITICAL", "FATAL", "EXCEPTION", "ALERT", "EMERGENCY", "EMERG",
-                     "CRIT", "SEVERE"), ERROR_RANK),
-}
-
-
-def level_rank(level: str | None) -> int:
-    """The rank of a level name (case-insensitive); unknown and missing levels rank as info."""
-    if not level:
-        return INFO_RANK
-    return _RANKS.get(level.upper(), INFO_RANK)
-
 
 #: ``bytes.translate`` tables: rank -> 1 when it passes a step, else 0.
 _STEP_TABLES = [bytes(1 if rank >= step else 0 for rank in range(256)) for step in range(len(LevelStep))]
@@ -165,7 +146,7 @@ class LineFacets:
     def _add(self, lines: list[LogLine]) -> None:
         levels = bytearray()
         loggers = array("H")
-        numbers, ranks, counts = self._numbers, _RANKS, self.logger_counts
+        numbers, ranks, counts = self._numbers, RANKS, self.logger_counts
         last_head: object = _UNSET
         rank = number = 0
         for line in lines:

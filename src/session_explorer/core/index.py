@@ -91,6 +91,16 @@ def worker_processes_allowed() -> bool:
     return _WORKERS_ALLOWED
 
 
+@dataclass(frozen=True, slots=True)
+class BlockSpan:
+    """One block of an index: its first line number and byte range in one file."""
+
+    first_line: int
+    file: int
+    start: int
+    end: int
+
+
 class IndexStale(Exception):
     """The last file shrank (truncation) or was replaced: build a new index."""
 
@@ -135,7 +145,6 @@ class Block:
     sids: frozenset[str]
     carry_in: str
     others: int
-    bracket_other: bool
     scan: BlockScan | None = None  # kept for the last block only (see extend)
     data: bytes | None = None  # the bytes of a small last block made by extend_data
 
@@ -154,38 +163,6 @@ class _Cursor:
     offsets: array
     heads: bytearray
     next_block: int = 0  # position in the session's block list
-
-
-_DATE_SUFFIX = re.compile(r"^\d{4}-\d\d-\d\d(?:_\d\d(?:-\d\d(?:-\d\d)?)?)?$")
-
-
-def discover_rotations(path: Path | str, skipped: list[Path] | None = None) -> list[Path]:
-    """``path`` and its rotations, oldest first.
-
-    ``app.log.2025-11-04`` ... (TimedRotatingFileHandler, by date suffix), then
-    ``app.log.3``, ``app.log.2``, ``app.log.1`` (RotatingFileHandler), then ``app.log``.
-    Compressed rotations (``.gz``, ``.bz2``, ``.xz``) are not read; they are appended
-    to ``skipped`` when given.
-    """
-    path = Path(path)
-    dated: list[tuple[str, Path]] = []
-    numbered: list[tuple[int, Path]] = []
-    prefix = path.name + "."
-    for entry in path.parent.iterdir() if path.parent.is_dir() else ():
-        if not entry.name.startswith(prefix) or not entry.is_file():
-            continue
-        suffix = entry.name[len(prefix):]
-        if suffix.endswith((".gz", ".bz2", ".xz")):
-            if skipped is not None:
-                skipped.append(entry)
-        elif suffix.isdigit():
-            numbered.append((int(suffix), entry))
-        elif _DATE_SUFFIX.match(suffix):
-            dated.append((suffix, entry))
-    out = [p for _, p in sorted(dated)] + [p for _, p in sorted(numbered, reverse=True)]
-    if path.is_file():
-        out.append(path)
-    return out
 
 
 def merge_by_time(streams: Iterable[Iterable[LogLine]]) -> Iterator[LogLine]:
@@ -626,7 +603,7 @@ class LogIndex:
         if self._blocks and self._blocks[-1].scan is not None:
             self._blocks[-1].scan = None
         self._blocks.append(Block(file_idx, scan.start, scan.end, self._line_count, scan.lines,
-                                  frozenset(sids), carry_in, scan.others, scan.bracket_other, scan))
+                                  frozenset(sids), carry_in, scan.others, scan))
         self._block_lines.append(self._line_count)
         self._block_offsets.append(base + scan.start)
         self._line_count += scan.lines
@@ -671,7 +648,7 @@ class LogIndex:
                 "counts": [[number[sid], a.counts.lines, a.counts.records, a.counts.warnings,
                             a.counts.errors, a.first, a.last] for sid, a in self._acc.items()],
                 "blocks": [[b.file, b.start, b.end, b.first_line, b.lines, sorted(number[x] for x in b.sids),
-                            number[b.carry_in], b.others, int(b.bracket_other)] for b in self._blocks],
+                            number[b.carry_in], b.others] for b in self._blocks],
                 "indexed": list(self._indexed),
                 "lines": self._line_count,
                 "carry": number[self._carry],
@@ -686,13 +663,13 @@ class LogIndex:
             for number, lines, records, warnings, errors, first, last in state["counts"]:  # type: ignore[attr-defined]
                 counts = SessionCounts(lines, records, warnings, errors)
                 self._acc[sids[number]] = _Acc(counts, first, last)
-            for f, start, end, first_line, lines, members, carry_in, others, bracket in state["blocks"]:  # type: ignore[attr-defined]
+            for f, start, end, first_line, lines, members, carry_in, others in state["blocks"]:  # type: ignore[attr-defined]
                 index = len(self._blocks)
                 block_sids = frozenset(sids[m] for m in members)
                 for sid in block_sids:
                     self._session_blocks.setdefault(sid, []).append(index)
                 self._blocks.append(Block(f, start, end, first_line, lines, block_sids, sids[carry_in],
-                                          others, bool(bracket)))
+                                          others))
                 self._block_lines.append(first_line)
                 self._block_offsets.append(self._bases[f] + start)
             self._indexed = list(state["indexed"])  # type: ignore[call-overload]
@@ -787,6 +764,17 @@ class LogIndex:
         """The session that a continuation line appended after the index belongs to."""
         with self._lock:
             return self._carry
+
+    def block_spans(self) -> list[BlockSpan]:
+        """The blocks indexed so far, in log order (a copy, for a block-wise scan)."""
+        with self._lock:
+            return [BlockSpan(b.first_line, b.file, b.start, b.end) for b in self._blocks]
+
+    def read_into(self, file: int, start: int, buffer: bytearray) -> int:
+        """Fill ``buffer`` from byte ``start`` of the index's file number ``file``; the
+        bytes read. The descriptor opened when indexing is read, so a file renamed by
+        rotation since then is still the one read."""
+        return os.preadv(self._fds[file], [buffer], start)
 
     def owner_before(self, offset: int) -> str:
         """The session of the record before a logical offset (reads backwards)."""
@@ -1109,7 +1097,7 @@ class LogIndex:
                 base = self._block_offsets[bi]
             data = self._read_block(block)
             starts, heads = applog.session_starts_in_block(
-                data, sid, block.carry_in == sid, block.others, block.bracket_other)
+                data, sid, block.carry_in == sid, block.others)
             cursor.offsets.extend(base + s for s in starts)
             cursor.heads.extend(heads)
             cursor.next_block += 1
@@ -1157,7 +1145,7 @@ class LogIndex:
             if not data:
                 break
             block = data if data.endswith(b"\n") else data + b"\n"
-            starts, heads = applog.session_starts_in_block(block, sid, carried, 1, True)
+            starts, heads = applog.session_starts_in_block(block, sid, carried, 1)
             for s, h in zip(starts, heads):
                 e = block.find(b"\n", s)
                 content, ending = strip_ending(data[s:e + 1] if e < len(data) else data[s:])

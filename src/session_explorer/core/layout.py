@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .rotations import live_log_of
+
 INTERACTIONS_DIRNAME = "llm_interactions"
 SESSION_FILE = re.compile(r"^session_(?P<id>.+)\.jsonl$")
-# Rotations of an app log: app.log.1 (RotatingFileHandler), app.log.2025-11-04 and
-# app.log.2025-11-04_14-00-00 (TimedRotatingFileHandler).
-_ROTATION_SUFFIX = re.compile(r"^\.(?:\d+|\d{4}-\d\d-\d\d(?:[_T]\d\d(?:-\d\d){0,2})?)$")
 
 
 class LayoutError(Exception):
@@ -66,9 +65,9 @@ def find_app_logs(directory: Path) -> tuple[Path, ...]:
         return ()
     logs = {name for name in names if name.endswith(".log")}
     for name in names:
-        stem, dot, suffix = name.partition(".log.")
-        if dot and stem and _ROTATION_SUFFIX.match("." + suffix):
-            logs.add(stem + ".log")
+        live = live_log_of(name)
+        if live is not None:
+            logs.add(live)
     return tuple(directory / name for name in sorted(logs))
 
 

@@ -28,9 +28,6 @@ def session_id_time(session_id: str) -> datetime | None:
     except ValueError:
         return None
 
-#: Levels counted as errors in a session summary.
-ERROR_LEVELS = frozenset({"ERROR", "CRITICAL", "FATAL"})
-WARNING_LEVELS = frozenset({"WARNING", "WARN"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +194,25 @@ class SessionSummary:
     @property
     def main_model(self) -> str | None:
         return self.models[0] if self.models else None
+
+    def to_json(self) -> dict[str, object]:
+        """The session as ``list --json`` and the JSON export write it."""
+        return {
+            "id": self.id,
+            "start": iso_time(self.start),
+            "end": iso_time(self.end),
+            "interactions": self.interactions,
+            "malformed": self.malformed,
+            "lines": self.lines,
+            "warnings": self.warnings,
+            "errors": self.errors,
+            "models": list(self.models),
+            "tokens": self.tokens,
+            "interactions_file": self.interactions_file,
+        }
+
+
+def iso_time(moment: datetime | None) -> str | None:
+    """An instant as every output writes it: ISO 8601 with milliseconds
+    (``2025-11-05T14:30:52.120``), the same string for the same instant."""
+    return moment.isoformat(timespec="milliseconds") if moment is not None else None

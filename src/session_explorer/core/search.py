@@ -30,15 +30,13 @@ line only when it runs into the line ending. :func:`search_lines` reads any
 from __future__ import annotations
 
 import bisect
-import os
 import re
 import threading
 import time
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
-from .index import LogIndex
+from .index import BlockSpan, LogIndex
 from .sources import AllLines, ConcatLines, LineSource
 
 Progress = Callable[[int, int], None]
@@ -382,37 +380,6 @@ def search_lines(source: LineSource, query: Query | str, *, cancel: threading.Ev
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class BlockSpan:
-    """One block of an index: its first line number and byte range in one file."""
-
-    first_line: int
-    file: int
-    start: int
-    end: int
-
-
-def index_blocks(index: LogIndex) -> list[BlockSpan]:
-    """The blocks indexed so far, in log order.
-
-    PROVISIONAL: reads ``LogIndex`` internals read-only (``_lock``, ``_blocks``)
-    until the index offers a public accessor for block-wise scans; see
-    :func:`_read_index_range` too.
-    """
-    with index._lock:
-        blocks = list(index._blocks)
-    return [BlockSpan(b.first_line, b.file, b.start, b.end) for b in blocks]
-
-
-def _read_index_range(index: LogIndex, file: int, start: int, buffer: bytearray) -> int:
-    """Read ``len(buffer)`` bytes of file ``file`` of the index at ``start``; bytes read.
-
-    PROVISIONAL: uses the index's open descriptors (``_fds``), read-only, so a file
-    renamed by rotation since indexing is still the one read.
-    """
-    return os.preadv(index._fds[file], [buffer], start)
-
-
 def _chunks(blocks: list[BlockSpan], size: int) -> Iterator[tuple[int, int, int, int]]:
     """(first_line, file, start, end): runs of adjacent blocks of one file, ~``size`` bytes."""
     i = 0
@@ -437,7 +404,7 @@ def search_index(index: LogIndex, query: Query | str, *, cancel: threading.Event
     so far are returned. Same result as :func:`search_lines` over ``AllLines(index)``.
     """
     query = _ensure(query)
-    blocks = index_blocks(index)
+    blocks = index.block_spans()
     total = sum(b.end - b.start for b in blocks)
     report = _Reporter(progress, total)
     out = array("Q")
@@ -450,7 +417,7 @@ def search_index(index: LogIndex, query: Query | str, *, cancel: threading.Event
         if len(buffer) < size:
             buffer = bytearray(size)
         view = memoryview(buffer)[:size]
-        got = _read_index_range(index, file, start, view)
+        got = index.read_into(file, start, view)
         view.release()
         out.extend(first_line + n for n in query.line_hits(buffer, got))
         done += size

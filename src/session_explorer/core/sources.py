@@ -24,9 +24,29 @@ SESSION_PREVIEW_LINES = 20_000
 
 @runtime_checkable
 class LineSource(Protocol):
+    """A sequence of app-log lines that can be read a range at a time.
+
+    ``__len__`` must be cheap (it is called on the UI thread). ``read`` may block on
+    disk: a view calls it only from a worker thread. It returns the lines ``start``
+    to ``stop`` (fewer when the source is shorter), in order.
+    """
+
     def __len__(self) -> int: ...
 
     def read(self, start: int, stop: int) -> list[LogLine]: ...
+
+
+class EmptySource:
+    """A source without lines: what a view shows before it is given one."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def read(self, start: int, stop: int) -> list[LogLine]:
+        return []
+
+
+EMPTY_SOURCE = EmptySource()
 
 
 class ListLines:

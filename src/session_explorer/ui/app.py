@@ -50,7 +50,7 @@ from session_explorer.ui.controllers.live import (
 )
 from session_explorer.ui.messages import CatalogOpened, WorkerFailed
 from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
-from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
+from session_explorer.core.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.empty_state import EmptyState
 from session_explorer.ui.widgets.interactions_view import InteractionsView, find_interactions
 from session_explorer.ui.widgets.log_view import LogView

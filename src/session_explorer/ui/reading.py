@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress
 
-from session_explorer.core.filters import WARNING_RANK, FilteredLines, LevelStep, LineFacets, LoggerFilter
+from session_explorer.core.filters import (
+    FilteredLines,
+    LevelStep,
+    LineFacets,
+    LoggerFilter,
+)
+from session_explorer.core.levels import WARNING_RANK
 from session_explorer.core.models import Interaction, LogLine
 from session_explorer.core.timeline import (
     Window,
@@ -27,7 +33,7 @@ from session_explorer.core.timeline import (
     lines_in_window,
     merge_timeline,
 )
-from session_explorer.ui.sources import LineSource
+from session_explorer.core.sources import LineSource
 from session_explorer.ui.timeline_source import TimelineSource
 
 #: ``bytes.translate`` table: level rank -> 1 for warnings and above.

@@ -20,15 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rich.cells import get_character_cell_size
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.measure import Measurement
 from rich.style import Style
 from rich.text import Text
 
+from session_explorer.core.levels import INFO_RANK, level_rank
 from session_explorer.core.models import (
-    ERROR_LEVELS,
     IN_PROGRESS,
-    WARNING_LEVELS,
     Interaction,
     LogLine,
     RecordHead,
@@ -55,14 +52,6 @@ LONG_DATE_WIDTH = 10
 SESSION_TAG_LENGTH = 6
 #: The tag of lines logged outside any session ("in-progress").
 IN_PROGRESS_TAG = "·" * SESSION_TAG_LENGTH
-
-#: Level names grouped into the classes that get a style.
-LEVEL_CLASSES: dict[str, str] = {
-    "DEBUG": "debug",
-    "INFO": "info",
-    **{name: "warning" for name in WARNING_LEVELS},
-    **{name: "error" for name in ERROR_LEVELS},
-}
 
 #: Colours a session tag may take; chosen by a stable checksum of the session id.
 TAG_COLORS: tuple[str, ...] = (
@@ -158,10 +147,13 @@ class LogColumns:
 
 
 def level_class(level: str | None) -> str:
-    """``debug``, ``info``, ``warning``, ``error`` or ``other`` (custom levels)."""
-    if not level:
-        return "other"
-    return LEVEL_CLASSES.get(level.upper(), "other")
+    """The style of a level by its rank (:mod:`~session_explorer.core.levels`):
+    ``debug``, ``warning``, ``error``; ``info`` for INFO and ``other`` for the other
+    names of the info rank (custom levels) and for lines without a level."""
+    rank = level_rank(level)
+    if rank == INFO_RANK:
+        return "info" if level and level.upper() == "INFO" else "other"
+    return ("debug", "info", "warning", "error")[rank]
 
 
 def date_width(first: date | None, last: date | None) -> int:
@@ -644,46 +636,6 @@ def all_lines_prompt(line_count: int | None = None, *, width: int | None = None)
         parts.append((count, True))
     _join_parts(text, parts, width)
     return text
-
-
-class FittedRows:
-    """A Rich renderable whose rows are laid out for the width they are drawn at.
-
-    For the session list: ``layout(width)`` builds the rows (``None``: no limit,
-    which is also what ``str()`` shows), so a narrow pane cuts the right things.
-    """
-
-    def __init__(self, layout: Callable[[int | None], Text]) -> None:
-        self._layout = layout
-
-    def text(self, width: int | None = None) -> Text:
-        return self._layout(width)
-
-    @property
-    def plain(self) -> str:
-        return self._layout(None).plain
-
-    def __str__(self) -> str:
-        return self.plain
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self._layout(max(1, options.max_width))
-        text.end = "\n"  # every row ends in a newline: the height is counted from them
-        yield text
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        widest = max(Text(row).cell_len for row in self.plain.split("\n"))
-        return Measurement(min(widest, options.max_width), min(widest, options.max_width))
-
-
-def session_rows(summary: SessionSummary, *, newest_day: date | None) -> FittedRows:
-    """The session list's option for ``summary`` (see :func:`session_prompt`)."""
-    return FittedRows(lambda width: session_prompt(summary, newest_day=newest_day, width=width))
-
-
-def all_lines_rows(line_count: int | None = None) -> FittedRows:
-    """The session list's "All lines" option (see :func:`all_lines_prompt`)."""
-    return FittedRows(lambda width: all_lines_prompt(line_count, width=width))
 
 
 # --- interactions ----------------------------------------------------------------

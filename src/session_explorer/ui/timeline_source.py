@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from session_explorer.core.models import Interaction, LogLine, RecordHead
 from session_explorer.core.timeline import TimelineItem
 from session_explorer.ui import render
-from session_explorer.ui.sources import LineSource
+from session_explorer.core.sources import LineSource
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 #: Bumped whenever what an entry holds changes: older entries are dropped.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: The cache's size cap (bytes of entries).
 MAX_BYTES = 128 << 20
 #: How long a writer waits for another process's write (seconds).

@@ -24,7 +24,7 @@ from session_explorer.core.models import LogLine
 from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
 from session_explorer.ui.render import LogColumns, LogStyles
-from session_explorer.ui.sources import EMPTY_SOURCE, LineSource
+from session_explorer.core.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.textual_private import set_virtual_size
 from session_explorer.ui.widgets.line_pages import LinePages, PageRequest
 from session_explorer.ui.widgets.wrap_layout import WrapLayout
@@ -472,16 +472,6 @@ class LogView(ScrollView, can_focus=True):
         if target < self.max_scroll_y:
             self._pause_follow()
         self.scroll_to(y=target, animate=False, force=True)
-
-    def reload(self) -> None:
-        """Read every line again (the source changed under the view, e.g. rotation)."""
-        self._line_count = len(self._source)
-        self._forget_lines()
-        self.cursor_line = min(self.cursor_line, max(0, self._line_count - 1))
-        self._update_virtual_size()
-        if self.follow:
-            self._go_to_end()
-        self.refresh()
 
     # --- actions ------------------------------------------------------------
 
