@@ -17,17 +17,15 @@ import pytest
 from session_explorer.core.tail import (
     Appended,
     Created,
-    Deleted,
-    DirectoryWatcher,
     Error,
     FileFollower,
     NewFile,
     RemovedFile,
     Rotated,
     TailEvent,
-    Tailer,
     Truncated,
 )
+from session_explorer.core.watch import DirectoryWatcher
 
 DEADLINE = 3.0  # seconds: no test waits longer than this for anything
 
@@ -488,68 +486,6 @@ def test_directory_watcher_report_existing_and_a_directory_created_later(
     assert watcher.poll() == [NewFile(str(later / "session_2.jsonl"))]
 
 
-def test_tailer_follows_a_new_session_file_from_its_first_byte(tmp_path: Path) -> None:
-    sessions = tmp_path / "llm_interactions"
-    sessions.mkdir()
-    with Tailer() as tailer:
-        tailer.watch(sessions)
-        sink = Delivered()
-        assert tailer.poll() == []
-        path = sessions / "session_20251105_143052.jsonl"
-        append(path, b'{"n": 1}\n{"n": 2')
-        sink.add(tailer.poll())
-        assert sink.kinds() == ["NewFile", "Appended"]
-        assert tailer.followed == (str(path),)
-        append(path, b"}\n")
-        sink.add(tailer.poll())
-        assert sink.text(path, 0) == b'{"n": 1}\n{"n": 2}\n'
-        append(path, b'{"n": 3')
-        sink.add(tailer.poll())
-        path.rename(sessions / "archived.jsonl")  # gone from the pattern: finished
-        sink.add(tailer.poll())
-        assert sink.kinds()[-3:] == ["Deleted", "RemovedFile", "Appended"]
-        assert sink.text(path, 0).endswith(b'{"n": 3')
-        assert tailer.followed == ()
-
-
-# --------------------------------------------------------------------------- the driver
-
-
-def test_run_in_a_thread_delivers_and_stops(log: Path) -> None:
-    tailer = Tailer(interval=0.005)
-    tailer.follow(log)
-    sink = Delivered()
-    got = threading.Event()
-
-    def callback(events: list[TailEvent]) -> None:
-        sink.add(events)
-        if sink.text(log) == lines(0, 3):
-            got.set()
-
-    thread, stop = tailer.start(callback)
-    append(log, lines(0, 3))
-    assert got.wait(DEADLINE)
-    stop.set()
-    thread.join(DEADLINE)
-    assert not thread.is_alive()
-    tailer.close()
-
-
-def test_idle_followers_are_polled_less_often_until_they_change(log: Path) -> None:
-    tailer = Tailer(idle_after=1.0, idle_interval=0.5)
-    tailer.follow(log)
-    t0 = time.monotonic()
-    assert tailer.poll(t0 + 2) == []  # idle: polled now, next due at +2.5
-    append(log, b"a\n")
-    assert tailer.poll(t0 + 2.2) == []  # not due yet
-    assert [type(e) for e in tailer.poll(t0 + 2.5)] == [Appended]  # due: active again
-    append(log, b"b\n")
-    assert [type(e) for e in tailer.poll(t0 + 2.6)] == [Appended]  # active: every poll
-    append(log, b"c\n")
-    assert [type(e) for e in tailer.poll()] == [Appended]  # without `now`: always
-    tailer.close()
-
-
 def _write_with_random_rotations(
     log: Path, rng: random.Random, count: int, follower: FileFollower
 ) -> list[bytes]:
@@ -572,13 +508,13 @@ def _write_with_random_rotations(
                 writer.write(late)  # the old file still gets a write after the rename
                 written[-1] += late
                 if rng.random() < 0.3:
-                    time.sleep(0.003)  # let the tailer see the name missing
+                    time.sleep(0.003)  # let the follower see the name missing
                 writer.close()
                 writer = open(log, "ab", buffering=0)
                 written.append(bytearray())
                 deadline = time.monotonic() + DEADLINE
                 while follower.generation < rotations:  # never two rotations per poll
-                    assert time.monotonic() < deadline, "tailer did not see the rotation"
+                    assert time.monotonic() < deadline, "the follower did not see the rotation"
                     time.sleep(0.0005)
         if rng.random() < 0.01:
             time.sleep(0.001)
@@ -588,18 +524,23 @@ def _write_with_random_rotations(
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_writes_and_rotations_lose_and_repeat_nothing(log: Path, seed: int) -> None:
+    """A follower polled from its own thread while a writer appends in random pieces
+    and rotates by rename at random moments: every generation arrives whole."""
     rng = random.Random(seed)
-    tailer = Tailer(interval=0.002)
-    follower = tailer.follow(log)
+    follower = FileFollower(log)
     sink = Delivered()
     lock = threading.Lock()
-    assert tailer.poll() == []  # the first generation is open before any rotation
+    stop = threading.Event()
+    assert follower.poll() == []  # the first generation is open before any rotation
 
-    def callback(events: list[TailEvent]) -> None:
-        with lock:
-            sink.add(events)
+    def poll_loop() -> None:
+        while not stop.wait(0.002):
+            events = follower.poll()
+            with lock:
+                sink.add(events)
 
-    thread, stop = tailer.start(callback)
+    thread = threading.Thread(target=poll_loop, name="test-follower")
+    thread.start()
     try:
         written = _write_with_random_rotations(log, rng, 3000, follower)
         total = sum(map(len, written))
@@ -613,7 +554,7 @@ def test_random_writes_and_rotations_lose_and_repeat_nothing(log: Path, seed: in
     finally:
         stop.set()
         thread.join(DEADLINE)
-        tailer.close()
+        follower.close()
     assert not thread.is_alive()
     assert len(written) > 1
     for generation, expected in enumerate(written):

@@ -4,9 +4,7 @@ The reading core never waits on the file system: a :class:`FileFollower` has a
 ``poll()`` that looks at the disk once and returns what changed as a list of small,
 frozen events (defined here, with the events of :mod:`.watch`, so that every consumer
 matches on one :data:`TailEvent` union). :mod:`.watch` adds the directory watcher
-(new session files) and the :class:`~.watch.Tailer` that drives many followers from a
-loop; both are re-exported here, so ``from session_explorer.core.tail import Tailer``
-keeps working.
+(new session files); the live feed (:mod:`.live.feed`) polls both from its thread.
 
 Guarantees (per followed name), which the tests check fault by fault:
 
@@ -41,26 +39,13 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeAlias
-
-if TYPE_CHECKING:
-    from .watch import (
-        DEFAULT_IDLE_AFTER,
-        DEFAULT_IDLE_INTERVAL,
-        DEFAULT_INTERVAL,
-        DirectoryWatcher,
-        Tailer,
-    )
+from typing import BinaryIO, TypeAlias
 
 __all__ = [
-    "DEFAULT_IDLE_AFTER",
-    "DEFAULT_IDLE_INTERVAL",
-    "DEFAULT_INTERVAL",
     "DEFAULT_MAX_READ",
     "Appended",
     "Created",
     "Deleted",
-    "DirectoryWatcher",
     "Error",
     "FileFollower",
     "NewFile",
@@ -68,7 +53,6 @@ __all__ = [
     "Rotated",
     "StrPath",
     "TailEvent",
-    "Tailer",
     "Truncated",
 ]
 
@@ -509,21 +493,3 @@ def _read_up_to(handle: BinaryIO, size: int) -> bytes:
         parts.append(more)
         got += len(more)
     return b"".join(parts)
-
-
-# --------------------------------------------------------------------------- re-exports
-
-#: Names that moved to :mod:`.watch`, still importable from here. Resolved on first
-#: access, because :mod:`.watch` imports this module.
-_FROM_WATCH = frozenset(
-    {"DEFAULT_IDLE_AFTER", "DEFAULT_IDLE_INTERVAL", "DEFAULT_INTERVAL"}
-    | {"DirectoryWatcher", "Tailer"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _FROM_WATCH:
-        from . import watch
-
-        return getattr(watch, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
