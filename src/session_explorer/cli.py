@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from session_explorer import __version__
-
-PROG = "session-explorer"
+from session_explorer.errors import PROG, CliError
 COMMANDS = ("list", "show", "export", "demo", "cache")
 
 DESCRIPTION = """\
@@ -32,14 +31,6 @@ commands (session-explorer COMMAND --help for details):
   demo OUT_DIR          write a demo logs directory (or --live: keep writing)
   cache info|clear      the persistent index in your cache directory
 """
-
-
-class CliError(Exception):
-    """A problem with the user's input: one line on stderr and an exit code."""
-
-    def __init__(self, message: str, code: int = 2) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def _add_layout_options(parser: argparse.ArgumentParser, *, short_interactions: bool = True) -> None:

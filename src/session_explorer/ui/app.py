@@ -41,7 +41,7 @@ from session_explorer.core.layout import Layout
 from session_explorer.core.models import Interaction, SessionSummary
 from session_explorer.core.search import Query, QueryError, compile_query, search
 from session_explorer.core.timeline import Window, effective_time, interaction_at, interaction_windows
-from session_explorer.ui.commands import SessionCommands
+from session_explorer.ui.commands import PaletteCommand, SessionCommands
 from session_explorer.ui.controllers.live import (
     CatalogStateArrived,
     LiveBatchArrived,
@@ -1136,10 +1136,54 @@ class ExplorerApp(App[None]):
             if command.title not in TEXTUAL_COMMANDS_REPLACED:
                 yield command
 
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The command palette's entries now (see :class:`~.commands.SessionCommands`)."""
+        app = self
+        commands: list[PaletteCommand] = [
+            ("Toggle follow", "Keep the newest line in view (f)", app.log_pane.action_toggle_follow),
+            ("Toggle wrap", "Wrap long app-log lines (w)", app.log_pane.action_toggle_wrap),
+            ("Maximise pane", "Give the focused pane the whole screen (z)", app.action_maximize),
+            ("Show keys", "Every key of every pane (?)", app.action_help),
+            ("Go to all lines", "The whole app log", partial(app.action_go_to_session, None)),
+            ("Search the focused pane", "App log or interactions: text, Text (exact case) or re:expression (/)",
+             app.action_search),
+            *(
+                (f"Filter by level: {step.label}", "The app log's level filter (l cycles)",
+                 partial(app.set_level, step))
+                for step in LevelStep
+            ),
+            ("Filter by logger…", "Show one logger (and its children) in the app log", app.action_filter_logger),
+            ("Clear filters", "Every line of the session again", app.clear_filters),
+            ("Next warning or error", "In the focused pane (e; E: previous)", partial(app.action_jump_alert, 1)),
+        ]
+        if app.current_session is not None:
+            commands += [
+                ("Toggle merged timeline", "App-log lines and interactions in time order (t)",
+                 app.action_toggle_timeline),
+                ("Export session…", "Write the session to a Markdown or JSON file (x)", app.action_export),
+            ]
+        for summary in app.sessions_pane.summaries:
+            details = " · ".join(
+                part
+                for part in (summary.main_model or "", summary.prompt[:80] if summary.prompt else "")
+                if part
+            )
+            commands.append(
+                (f"Go to session {summary.id}", details, partial(app.action_go_to_session, summary.id))
+            )
+        return commands
+
     def action_help(self) -> None:
+        from session_explorer.ui.screens.detail import InteractionDetail
         from session_explorer.ui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen([
+            ("Everywhere", self.BINDINGS),
+            ("Sessions (1)", SessionList.BINDINGS),
+            ("App log (2)", LogView.BINDINGS),
+            ("Interactions (3)", InteractionsView.BINDINGS),
+            ("An interaction (enter)", InteractionDetail.BINDINGS),
+        ]))
 
     def action_go_to_session(self, session_id: str) -> None:
         self.sessions_pane.select_session(session_id)

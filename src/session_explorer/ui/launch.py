@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from session_explorer.cli import PROG, CliError
+from session_explorer.errors import PROG, CliError
 from session_explorer.core.layout import LayoutError, discover
 from session_explorer.ui.app import directory_label, make_app
 

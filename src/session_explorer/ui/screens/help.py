@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.table import Table
@@ -70,6 +71,12 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]
 
+    def __init__(self, groups: Sequence[tuple[str, Sequence[BindingType]]]) -> None:
+        """``groups``: a title and the bindings listed under it, in order (the app
+        passes its own and each pane's)."""
+        super().__init__()
+        self._groups = list(groups)
+
     def compose(self) -> ComposeResult:
         with VerticalScroll() as scroll:
             scroll.border_title = "Keys"
@@ -77,23 +84,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(self._table())
 
     def _table(self) -> Table:
-        from session_explorer.ui.app import ExplorerApp
-        from session_explorer.ui.screens.detail import InteractionDetail
-        from session_explorer.ui.widgets.interactions_view import InteractionsView
-        from session_explorer.ui.widgets.log_view import LogView
-        from session_explorer.ui.widgets.session_list import SessionList
-
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column(style="bold", no_wrap=True, width=16)
         table.add_column()
-        groups = [
-            ("Everywhere", ExplorerApp.BINDINGS),
-            ("Sessions (1)", SessionList.BINDINGS),
-            ("App log (2)", LogView.BINDINGS),
-            ("Interactions (3)", InteractionsView.BINDINGS),
-            ("An interaction (enter)", InteractionDetail.BINDINGS),
-        ]
-        for title, bindings in groups:
+        for title, bindings in self._groups:
             table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
                 if isinstance(binding, Binding):
