@@ -1,0 +1,74 @@
+"""Import contracts: the reading core and the tracing core never load Textual or
+Rich; the core never imports the UI; no import cycle anywhere in ``src/`` (imports
+inside functions and ``TYPE_CHECKING`` blocks count)."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import session_explorer.core
+import session_explorer.tracing
+from tests.contracts.imports import cycles, imports_of, modules
+
+HEADLESS = sorted(
+    info.name
+    for package in (session_explorer.core, session_explorer.tracing)
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+) + ["session_explorer.core", "session_explorer.tracing"]
+
+
+def test_every_headless_module_is_found() -> None:
+    found = set(HEADLESS)
+    on_disk = {m for m in modules() if m.startswith(("session_explorer.core", "session_explorer.tracing"))}
+    assert found == on_disk
+
+
+@pytest.mark.parametrize("module", HEADLESS)
+def test_headless_module_loads_neither_textual_nor_rich(module: str) -> None:
+    code = (f"import sys, {module}; "
+            "print(' '.join(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'rich'})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"{module} loads {out.stdout.strip()}"
+
+
+def test_the_core_never_imports_the_ui_the_cli_or_the_demo() -> None:
+    outside = ("session_explorer.ui", "session_explorer.cli", "session_explorer.commands",
+               "session_explorer.demo")
+    found = {(m, t) for m in modules() if m.startswith(("session_explorer.core", "session_explorer.tracing"))
+             for t in imports_of(m) if t.startswith(outside)}
+    assert not found
+
+
+def test_the_tracing_core_stands_alone() -> None:
+    """Applications import ``session_explorer.tracing``: it needs nothing else of ours."""
+    found = {(m, t) for m in modules() if m.startswith("session_explorer.tracing")
+             for t in imports_of(m) if not t.startswith("session_explorer.tracing") and t != "session_explorer"}
+    assert not found
+
+
+def test_no_import_cycle() -> None:
+    assert cycles() == []
+
+
+def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The checker itself: a two-module cycle through a lazy import is reported."""
+    from tests.contracts import imports
+
+    pkg = tmp_path / "session_explorer"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from session_explorer import b\n")
+    (pkg / "b.py").write_text("def f():\n    from session_explorer.a import x\n")
+    monkeypatch.setattr(imports, "SRC", tmp_path)
+    imports.modules.cache_clear()
+    imports.imports_of.cache_clear()
+    try:
+        assert imports.cycles() == [["session_explorer.a", "session_explorer.b"]]
+    finally:
+        imports.modules.cache_clear()
+        imports.imports_of.cache_clear()
