@@ -14,7 +14,7 @@ fresh process runs in a child (``--child``) so its peak RSS is its own.
 With a logs directory around the log (``llm_interactions/`` beside it), also:
 
 * ``list --json`` cold (an empty cache directory of its own: no persistent index)
-  against ``grep -c '^\['`` of the app log, goal <= 10x;
+  against ``grep -c '^\\['`` of the app log, goal <= 10x;
 * ``list --json`` warm (the cache filled by a first run, then the log grown by 1 %:
   the last 1 % of its bytes appended again), goal <= 1 s. This appends to the data;
 * the JSONL summaries in MB/s of CPU time (``summarise_file`` over every file), goal
@@ -45,8 +45,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from session_explorer.core.background import shutdown_shared_pool  # noqa: E402
-from session_explorer.core.index import LogIndex, allow_worker_processes  # noqa: E402
+from session_explorer.core.background import shutdown_shared_pool
+from session_explorer.core.index import LogIndex, allow_worker_processes
 
 PAGE = 50
 
@@ -147,7 +147,8 @@ def main() -> int:
     print(f"log                     {path}  ({size / (1 << 20):.0f} MiB, {result['lines']:,} lines, "
           f"{result['sessions']} sessions)")
     mib = size / (1 << 20)
-    print(f"grep -c '^\\['           {grep_s:7.2f} s   (min of 3 before: {grep_before:.2f} s, 3 after: {grep_after:.2f} s)")
+    print(f"grep -c '^\\['           {grep_s:7.2f} s   "
+          f"(min of 3 before: {grep_before:.2f} s, 3 after: {grep_after:.2f} s)")
     print(f"full index              {result['index_s']:7.2f} s   ratio to grep {result['index_s'] / grep_s:5.1f}x"
           f"   ({mib / result['index_s']:.0f} MiB/s, {result['index_s'] * 1000 / mib:.2f} ms/MiB wall)")
     print(f"index CPU (all procs)   {result['index_cpu_s']:7.2f} s   {result['index_cpu_s'] * 1000 / mib:.2f} ms/MiB"

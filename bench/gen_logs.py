@@ -406,7 +406,7 @@ R_WORKER = (
     ("cycling_ai.worker.sync", "DEBUG", "synced {k}{k} rides from the device service"),
     ("cycling_ai.worker.jobs", "WARNING", "job {h} retried ({k}/5)"),
 )
-WORDS = (
+WORDS = (  # noqa: SIM905 - a word list reads better as text
     "power threshold interval cadence recovery zone endurance tempo sweet spot watts heart rate "
     "fatigue form fitness ride climb sprint base build peak taper nutrition hydration sleep load "
     "week block session target effort pace variability normalized training stress balance ramp "
@@ -860,7 +860,7 @@ def generate_realistic(out: Path, size: int, sessions: int, seed: int, *,
                 interactions += len(s.records)
                 if s is not newest:
                     s.records = []
-                s.conversation = None  # type: ignore[assignment]
+                s.conversation = None  # type: ignore[assignment]  # finished: its memory is freed
                 app.record("in-progress", "cycling_ai.api.handlers", "INFO",
                            f"Request finished in {(clock.ms - s.started) / 1000:.1f} s")
             elif rng.random() < 0.002:

@@ -42,19 +42,19 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from session_explorer.core import fast_summary  # noqa: E402
-from session_explorer.core.interaction_stats import JsonlSummary, summarise_file  # noqa: E402
-from session_explorer.core.interactions import JsonlReader  # noqa: E402
-from session_explorer.core.payloads.fields import error_of, model_of, timestamp_of, usage_of  # noqa: E402
-from session_explorer.core.payloads.streams import assemble_stream  # noqa: E402
-from session_explorer.core.payloads.values import as_dict, first_present  # noqa: E402
+from session_explorer.core import fast_summary
+from session_explorer.core.interaction_stats import JsonlSummary, summarise_file
+from session_explorer.core.interactions import JsonlReader
+from session_explorer.core.payloads.fields import error_of, model_of, timestamp_of, usage_of
+from session_explorer.core.payloads.streams import assemble_stream
+from session_explorer.core.payloads.values import as_dict, first_present
 
 TARGET_MB_S = 150.0
 DEFAULT_DIR = Path("/tmp/session-explorer-bench/jsonl-summary")
 GENERATOR_VERSION = 3  # a generated sample is kept for the next run until this changes
 
 # ============================================================== the generator
-WORDS = (
+WORDS = (  # noqa: SIM905 - a word list reads better as text
     "power cadence threshold interval recovery endurance sweet spot zone tempo sprint climb "
     "descent watts heart rate variability fatigue freshness form ramp test training load "
     "nutrition hydration carbohydrate protein sleep taper peak base build periodisation "
@@ -228,7 +228,8 @@ def render_response(shape: str, model: str, reply: Turn, tin: int, tout: int, st
                     events.append({"type": "content_block_delta", "index": index,
                                    "delta": {"type": "input_json_delta", "partial_json": json.dumps(block["input"])}})
                 events.append({"type": "content_block_stop", "index": index})
-            events += [{"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": tout}},
+            events += [{"type": "message_delta", "delta": {"stop_reason": "end_turn"},
+                        "usage": {"output_tokens": tout}},
                        {"type": "message_stop"}]
             return events
         return {"id": f"msg_{rng.getrandbits(40):x}", "type": "message", "role": "assistant", "model": model,
@@ -351,7 +352,7 @@ def file_seconds(paths: list[Path], run: Callable[[Path], object]) -> float:
 def stdlib_decode(lines: list[bytes]) -> None:
     loads = json.loads
     for raw in lines:
-        try:
+        try:  # noqa: SIM105 - the loop measured: no context manager per line
             loads(raw.decode("utf-8", "replace"), strict=False)
         except ValueError:
             pass
@@ -367,7 +368,7 @@ def orjson_decode(lines: list[bytes]) -> None:
     import orjson
 
     for raw in lines:
-        try:
+        try:  # noqa: SIM105 - the loop measured: no context manager per line
             orjson.loads(raw)
         except orjson.JSONDecodeError:
             pass
@@ -425,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", default="200M", help="generated size, e.g. 50M, 1G")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3, help="rounds of measures; the best of each counts")
-    parser.add_argument("--check", action="store_true", help=f"exit 1 when summarise_file is below {TARGET_MB_S:.0f} MB/s")
+    parser.add_argument("--check", action="store_true",
+                        help=f"exit 1 when summarise_file is below {TARGET_MB_S:.0f} MB/s")
     args = parser.parse_args(argv)
 
     if args.path is not None:
@@ -454,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         ("stdlib json (decode only)", lambda: decoder_seconds(paths, stdlib_decode)),
     ]
     try:
-        import orjson  # noqa: F401
+        import orjson  # noqa: F401 - only whether it is installed
     except ImportError:
         print("orjson: not installed, skipped")
     else:

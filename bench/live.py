@@ -59,6 +59,7 @@ explorer's tree still alive.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -156,10 +157,8 @@ class Pane:
         self.command(f"send-keys -t {SESSION} {shlex.quote(key)}")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self.proc.stdin.close()
-        except OSError:
-            pass
         try:
             self.proc.wait(2)
         except subprocess.TimeoutExpired:
@@ -307,10 +306,8 @@ def stop(pane: Pane | None, watch: TreeWatch | None) -> None:
     for pid in alive:
         state, start = _state(pid)
         if state not in ("", "Z") and start == started[pid]:
-            try:
+            with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
 
 
 def _state(pid: int) -> tuple[str, str]:
@@ -412,9 +409,9 @@ class Appender:
 
     def __init__(self, data: Data, t_origin: float, rng: random.Random) -> None:
         self.data, self.t_origin, self.rng = data, t_origin, rng
-        self.files = {"app.log": open(data.app, "ab", buffering=0),
-                      "worker.log": open(data.worker, "ab", buffering=0),
-                      "jsonl": open(data.jsonl, "ab", buffering=0)}
+        self.files = {"app.log": open(data.app, "ab", buffering=0),  # noqa: SIM115 - closed in close()
+                      "worker.log": open(data.worker, "ab", buffering=0),  # noqa: SIM115 - closed in close()
+                      "jsonl": open(data.jsonl, "ab", buffering=0)}  # noqa: SIM115 - closed in close()
         self.interaction = data.next_interaction
 
     def line(self, kind: str, marker: str) -> bytes:
@@ -534,7 +531,7 @@ def measure_idle(watch: TreeWatch, seconds: float) -> tuple[float, float]:
 def measure_hello_idle(res: dict) -> None:
     pane = watch = None
     try:
-        t0, pane, watch = launch(hello_command())
+        _t0, pane, watch = launch(hello_command())
         wait_for(pane, lambda s: "Hello, bench" in s, 30)
         time.sleep(SETTLE)
         res["hello_idle_cpu_s"], res["hello_idle_cpu_s_schedstat"] = measure_idle(watch, IDLE_SECONDS)
@@ -554,7 +551,7 @@ def measure_keys(data: Data, res: dict, key: str) -> None:
     lat: list[float] = []
     misses = 0
     try:
-        t0, pane, watch = launch(explorer_command(data))
+        _t0, pane, watch = launch(explorer_command(data))
         _, text = wait_for(pane, first_screen(data), 60)
         while len(lat) + misses < KEY_PRESSES and not index_done(text):
             if key == "j":
@@ -640,10 +637,7 @@ def measure_live(data: Data, res: dict, index_timeout: float) -> None:
 
         while True:
             now = time.perf_counter()
-            if t_indexed is not None:
-                writing = now < t_indexed + AFTER_INDEX
-            else:
-                writing = now < t_launch + index_timeout
+            writing = now < t_indexed + AFTER_INDEX if t_indexed is not None else now < t_launch + index_timeout
             if writing and now >= next_write:
                 kind = KINDS[number % 3]
                 marker = f"zq{run}{number:04d}"
@@ -813,8 +807,9 @@ def report(res: dict) -> Report:
                   f"{f'{lost} never' if lost else ''}")
     if "overhead" in res:
         o = res["overhead"]
-        print(f"\nscreen reads: {res.get('capture_ms', float('nan')):.2f} ms a capture; over the {o['wall_s']:.0f} s of "
-              f"writes the bench used {o['bench_cpu_s']:.1f} s of CPU and the tmux server {o['tmux_server_cpu_s']:.1f} s")
+        print(f"\nscreen reads: {res.get('capture_ms', float('nan')):.2f} ms a capture; "
+              f"over the {o['wall_s']:.0f} s of writes the bench used {o['bench_cpu_s']:.1f} s of CPU "
+              f"and the tmux server {o['tmux_server_cpu_s']:.1f} s")
     for name, error in (res.get("errors") or {}).items():
         print(f"\n{name} stopped: {error}")
     return r

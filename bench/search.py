@@ -22,7 +22,6 @@ and the search read the same cached file.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
@@ -31,10 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from session_explorer.core.filters import FilteredLines, LevelStep, LineFacets, LoggerFilter  # noqa: E402
-from session_explorer.core.index import LogIndex  # noqa: E402
-from session_explorer.core.search import compile_query, search_index, search_lines  # noqa: E402
-from session_explorer.core.sources import ListLines  # noqa: E402
+from session_explorer.core.filters import FilteredLines, LevelStep, LineFacets, LoggerFilter
+from session_explorer.core.index import LogIndex
+from session_explorer.core.search import compile_query, search_index, search_lines
+from session_explorer.core.sources import ListLines
 
 SESSION_LINES = 100_000
 
@@ -110,8 +109,8 @@ def filters_bench(index: LogIndex, repeat: int) -> None:
           f"({len(facets.logger_summary())} loggers, ranks {facets.rank_counts})")
     for step in LevelStep:
         facets._step_cache.clear()
-        t_first, lines = best(lambda: facets.select(step), 1)
-        t_cached, _ = best(lambda: facets.select(step), repeat)
+        t_first, lines = best(lambda step=step: facets.select(step), 1)
+        t_cached, _ = best(lambda step=step: facets.select(step), repeat)
         print(f"  level {step.label:<22}  first {ms(t_first)}  cached {ms(t_cached)}  "
               f"-> {len(lines):,} lines")
     top = facets.logger_summary()[0][0]
@@ -120,15 +119,15 @@ def filters_bench(index: LogIndex, repeat: int) -> None:
                        ("hide httpx", LoggerFilter(frozenset({"httpx"}), exclude=True))):
         for step in (LevelStep.ALL, LevelStep.WARNING):
             facets._mask_cache = None
-            t_first, lines = best(lambda: facets.select(step, flt), 1)
-            t_again, _ = best(lambda: facets.select(step, flt), repeat)
+            t_first, lines = best(lambda step=step, flt=flt: facets.select(step, flt), 1)
+            t_again, _ = best(lambda step=step, flt=flt: facets.select(step, flt), repeat)
             print(f"  {label:<31} + {step.label:<19} first {ms(t_first)}  again {ms(t_again)}  "
                   f"-> {len(lines):,} lines")
     view = FilteredLines(source, facets.select(LevelStep.WARNING))
-    t_page, page = best(lambda: view.read(len(view) // 2, len(view) // 2 + 60), repeat)
+    t_page, _page = best(lambda: view.read(len(view) // 2, len(view) // 2 + 60), repeat)
     print(f"  FilteredLines page of 60        {ms(t_page)}")
     for query in ("timeout", "Rate limited", r"re:attempt [7-9]\)"):
-        t_s, hits = best(lambda: search_lines(source, query), repeat)
+        t_s, hits = best(lambda query=query: search_lines(source, query), repeat)
         print(f"  search_lines {query!r:<22} {ms(t_s)}  -> {len(hits):,} lines")
 
 

@@ -96,7 +96,8 @@ def explorer_command() -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("directory", type=Path)
-    parser.add_argument("--app-log", default=None, help="the app log grep reads (default: from bench-meta.json, else app.log)")
+    parser.add_argument("--app-log", default=None,
+                        help="the app log grep reads (default: from bench-meta.json, else app.log)")
     parser.add_argument("--session", action="append", help="time this session (repeatable)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--check", action="store_true", help="exit 1 when a ratio is over --max-ratio")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shlex
 import statistics
@@ -130,7 +129,7 @@ def measure_switch(logs: Path, target: str) -> float:
 def measure_tail(logs: Path, newest: str, writes: int) -> list[float]:
     log = logs / "app.log"
     latencies = []
-    for i in range(writes):
+    for _ in range(writes):
         marker = f"bench-{uuid.uuid4().hex[:10]}"
         line = f"[{newest}] - 2025-11-05 23:59:59,000 - bench - INFO - {marker}\n".encode()
         t0 = time.perf_counter()

@@ -25,7 +25,7 @@ SAMPLE = ROOT / "sample_logs"
 def open_catalog(root: Path, app_logs: list[Path] | None = None) -> Catalog:
     layout = discover(root, app_logs)
     try:
-        catalog = Catalog(layout, cache=False)  # type: ignore[call-arg]
+        catalog = Catalog(layout, cache=False)  # type: ignore[call-arg]  # a Catalog without the argument is tried next
     except TypeError:
         catalog = Catalog(layout)
     catalog.open(wait=True)

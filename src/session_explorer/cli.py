@@ -15,6 +15,7 @@ from pathlib import Path
 
 from session_explorer import __version__
 from session_explorer.errors import PROG, CliError
+
 COMMANDS = ("list", "show", "export", "demo", "cache")
 
 DESCRIPTION = """\

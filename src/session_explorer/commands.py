@@ -21,12 +21,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from session_explorer.errors import PROG, CliError
 from session_explorer.core import direct_scan
 from session_explorer.core.direct_scan import AppLogFiles
 from session_explorer.core.layout import Layout, LayoutError, discover
 from session_explorer.core.models import IN_PROGRESS, SessionSummary, session_id_time
 from session_explorer.core.text import make_visible
+from session_explorer.errors import PROG, CliError
 
 if TYPE_CHECKING:
     from session_explorer.core.catalog import Catalog
@@ -239,7 +239,7 @@ COLUMNS = ("SESSION", "START", "END", "CALLS", "BAD", "LINES", "WARN", "ERR", "T
 
 
 def format_table(sessions: Sequence[SessionSummary], *, visible: bool = True) -> str:
-    rows = [COLUMNS]
+    rows: list[tuple[str, ...]] = [COLUMNS]
     for s in sessions:
         rows.append(
             (

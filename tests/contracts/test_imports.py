@@ -14,11 +14,15 @@ import session_explorer.core
 import session_explorer.tracing
 from tests.contracts.imports import cycles, imports_of, modules
 
-HEADLESS = sorted(
-    info.name
-    for package in (session_explorer.core, session_explorer.tracing)
-    for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
-) + ["session_explorer.core", "session_explorer.tracing"]
+HEADLESS = [
+    *sorted(
+        info.name
+        for package in (session_explorer.core, session_explorer.tracing)
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + ".")
+    ),
+    "session_explorer.core",
+    "session_explorer.tracing",
+]
 
 
 def test_every_headless_module_is_found() -> None:
@@ -55,7 +59,7 @@ def test_no_import_cycle() -> None:
     assert cycles() == []
 
 
-def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # pytest fixtures
     """The checker itself: a two-module cycle through a lazy import is reported."""
     from tests.contracts import imports
 

@@ -309,7 +309,7 @@ def test_scan_block_end_bound() -> None:
 def _hostile_lines() -> list[bytes]:
     from tests.hostile import hostile_app_log
     lines = [line + b"\n" for line in HOSTILE_BLOCK.split(b"\n")[:-1]]
-    lines += [case for case in LEVEL_CASES]
+    lines += list(LEVEL_CASES)
     lines += [line + b"\n" for line in hostile_app_log().split(b"\n")[:-1] if len(line) < 1000]
     lines += [b"[a] - not a record\n", b"[a] - 2025-11-05 14:30:5x - bad seconds\n",
               b"[a] - 2025-1x-05 14:30:52 - bad date\n", b"[b] - ERROR - simple\n"]
@@ -381,7 +381,7 @@ def test_session_starts_random_mixes(seed: int) -> None:
 
 def test_record_time_is_the_heads_time() -> None:
     """record_time reads only the time, by the rule parse_head reads it with."""
-    lines = [line for line in _hostile_lines()] + [case for case, _ in KEY_CASES] + [
+    lines = _hostile_lines() + [case for case, _ in KEY_CASES] + [
         b"[a] - 2025-11-05 14:30:52.5 - m - INFO - one digit\n",
         b"[a] - 2025-13-45 14:30:52 - m - INFO - no such day\n",
         b'{"timestamp": "2025-11-05T14:30:52.123+00:00", "session_id": "j", "level": "INFO"}\n',

@@ -31,7 +31,7 @@ def scanned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     counted: list[int] = []
     real = applog.scan_segment
 
-    def counting(fd, start, end, block_size):  # type: ignore[no-untyped-def]
+    def counting(fd, start, end, block_size):  # type: ignore[no-untyped-def]  # a stand-in for the patched function
         counted.append(end - start)
         return real(fd, start, end, block_size)
 

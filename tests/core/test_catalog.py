@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from session_explorer.core.catalog import Catalog, SessionNotFound
-from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.layout import discover
+from session_explorer.core.rotations import discover_rotations
 from tests.hostile import write_hostile_dir
 from tests.reference import naive_interactions, naive_sessions
 
@@ -67,7 +68,7 @@ def test_sessions_and_lines_match_the_reference(logs_dir: Path) -> None:
 
 
 class _empty:
-    lines: list[bytes] = []
+    lines: ClassVar[list[bytes]] = []
     warnings = errors = 0
 
 

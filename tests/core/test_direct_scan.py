@@ -19,8 +19,8 @@ import pytest
 from session_explorer.core import applog, direct_scan
 from session_explorer.core.direct_scan import AppLogFiles, newest_heads, session_bytes, session_ids
 from session_explorer.core.index import merge_by_time
-from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS, LogLine
+from session_explorer.core.rotations import discover_rotations
 from tests.hostile import hostile_app_log, write_hostile_dir
 from tests.reference import naive_sessions
 
@@ -161,9 +161,9 @@ def test_rotations_cut_anywhere(tmp_path, seed) -> None:
     cuts = sorted(rng.sample(range(1, len(data)), 3))
     if seed % 2:  # rotation at line ends, as a handler rotates
         cuts = [data.index(b"\n", c) + 1 for c in cuts]
-    parts = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)])]
+    parts = [data[i:j] for i, j in zip([0, *cuts], [*cuts, len(data)], strict=True)]
     names = ["app.log.2025-11-04", "app.log.2", "app.log.1", "app.log"]
-    for name, part in zip(names, parts):
+    for name, part in zip(names, parts, strict=True):
         (tmp_path / name).write_bytes(part)
     log = tmp_path / "app.log"
     assert len(discover_rotations(log)) == 4

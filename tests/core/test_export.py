@@ -315,7 +315,7 @@ def test_refuses_a_missing_directory_or_a_directory(sample, tmp_path) -> None:
     with pytest.raises(ExportError, match="is a directory"):
         export(sample, SESSION, fmt="md", output=tmp_path, force=True)
     with pytest.raises(ExportError, match="unknown export format"):
-        export(sample, SESSION, fmt="html", output=tmp_path / "x.html", force=False)  # type: ignore[arg-type]
+        export(sample, SESSION, fmt="html", output=tmp_path / "x.html", force=False)  # type: ignore[arg-type]  # an unknown format, on purpose
 
 
 def test_overwrites_only_with_force(sample, tmp_path) -> None:

@@ -143,8 +143,9 @@ SHAPE_RECORDS: list[dict[str, Any]] = [
                           "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": None},
                           "prompt_tokens_details": {"cached_tokens": 0}}}},
     {"provider": "anthropic", "input": {"system": "s", "messages": [{"role": "user", "content": "hi"}]},
-     "output": {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x", "stop_reason": "end_turn",
-                "stop_sequence": None, "container": None, "content": [{"type": "text", "text": "yo", "citations": None}],
+     "output": {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-x",
+                "stop_reason": "end_turn", "stop_sequence": None, "container": None,
+                "content": [{"type": "text", "text": "yo", "citations": None}],
                 "usage": {"input_tokens": 10, "output_tokens": 3, "cache_creation_input_tokens": None,
                           "cache_read_input_tokens": 4, "server_tool_use": None, "service_tier": "standard"}}},
     {"request": {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
@@ -312,7 +313,8 @@ def mutate(rng: random.Random, raw: bytes) -> bytes:
     if kind == 0:
         return raw[:position]  # torn
     if kind == 1:
-        return raw[:position] + rng.choice([b"\x00", b"\xff", b"\t", b"{", b"]", b",", b'"', b"\\", b"\x1f"]) + raw[position:]
+        inserted = rng.choice([b"\x00", b"\xff", b"\t", b"{", b"]", b",", b'"', b"\\", b"\x1f"])
+        return raw[:position] + inserted + raw[position:]
     if kind == 2:
         return raw[:position] + raw[position + 1 :]
     if kind == 3:

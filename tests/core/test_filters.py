@@ -16,8 +16,8 @@ from session_explorer.core.filters import (
     level_rank,
 )
 from session_explorer.core.index import LogIndex
-from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.models import LogLine, RecordHead
+from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.sources import AllLines, ListLines, SessionLines
 from tests.hostile import rec, write_hostile_dir
 
@@ -57,7 +57,7 @@ def index(log_path: Path):
 
 
 def expected(step: int, flt: LoggerFilter | None = None) -> list[int]:
-    return [n for n, (rank, name) in enumerate(zip(RANKS, LOGGERS))
+    return [n for n, (rank, name) in enumerate(zip(RANKS, LOGGERS, strict=True))
             if rank >= step and (flt is None or flt.matches(name))]
 
 
@@ -164,7 +164,7 @@ def test_session_facets(tmp_path: Path) -> None:
         facets = LineFacets.build(session)
         lines = session.read(0, len(session))
         assert len(facets) == len(lines)
-        for line, rank, number in zip(lines, facets.levels, facets.loggers):
+        for line, rank, number in zip(lines, facets.levels, facets.loggers, strict=True):
             head = line.head or line.record_head
             assert rank == level_rank(head.level if head else None)
             assert facets.logger_names[number] == ((head.logger if head else None) or "")

@@ -14,8 +14,8 @@ import pytest
 
 from session_explorer.core.applog import parse_head
 from session_explorer.core.index import IndexProgress, IndexStale, LogIndex, merge_by_time, merge_lazily
-from session_explorer.core.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS
+from session_explorer.core.rotations import discover_rotations
 
 #: The level rule, written out here apart from the core's (case-insensitive).
 NAIVE_WARNINGS = {"WARNING", "WARN"}
@@ -74,17 +74,17 @@ def check(index: LogIndex, naive: Naive, sample: int | None = None) -> None:
     for sid, st in naive.stats.items():
         got = stats[sid]
         assert (got.lines, got.records, got.warnings, got.errors) == tuple(st[:4]), sid
-        first_ts = next((parse_head(l[1]).timestamp for l in naive.session(sid) if l[3]), None)
+        first_ts = next((parse_head(ln[1]).timestamp for ln in naive.session(sid) if ln[3]), None)
         assert got.first_ts == first_ts, sid
     sids = sorted(naive.stats)
     for sid in sids[:sample] if sample else sids:
         expected = naive.session(sid)
-        assert list(index.session_line_offsets(sid)) == [l[0] for l in expected], sid
+        assert list(index.session_line_offsets(sid)) == [ln[0] for ln in expected], sid
         lines = index.session_lines(sid, 0, len(expected))
-        assert [l.raw + l.ending for l in lines] == [l[1] for l in expected], sid
+        assert [ln.raw + ln.ending for ln in lines] == [ln[1] for ln in expected], sid
         assert all(line.session_id == sid for line in lines)
-        numbers = [n for n, l in enumerate(naive.lines) if l[2] == sid]
-        assert [l.line_number for l in lines] == numbers
+        numbers = [n for n, ln in enumerate(naive.lines) if ln[2] == sid]
+        assert [ln.line_number for ln in lines] == numbers
         for line in lines:
             if line.head is not None:
                 assert line.record_head is None
@@ -151,7 +151,7 @@ def test_rotations_are_read_in_order(tmp_path: Path) -> None:
     with LogIndex(paths, "app", block_size=BLOCK, workers=0) as index:
         index.build()
         check(index, Naive(paths))
-        assert [l.session_id for l in index.read_lines(0, 6)] == ["old", "old", "mid", "mid", "new", "new"]
+        assert [ln.session_id for ln in index.read_lines(0, 6)] == ["old", "old", "mid", "mid", "new", "new"]
 
 
 def test_timed_rotations(tmp_path: Path) -> None:
@@ -168,34 +168,34 @@ def test_read_lines_any_position(generated: Path) -> None:
         for start in (0, 1, 77, len(naive.lines) // 2, len(naive.lines) - 3):
             got = index.read_lines(start, start + 5)
             want = naive.lines[start:start + 5]
-            assert [l.raw + l.ending for l in got] == [w[1] for w in want]
-            assert [l.session_id for l in got] == [w[2] for w in want]
-            assert [l.line_number for l in got] == list(range(start, start + len(want)))
-            assert [l.offset for l in got] == [w[0] for w in want]
+            assert [ln.raw + ln.ending for ln in got] == [w[1] for w in want]
+            assert [ln.session_id for ln in got] == [w[2] for w in want]
+            assert [ln.line_number for ln in got] == list(range(start, start + len(want)))
+            assert [ln.offset for ln in got] == [w[0] for w in want]
 
 
 def test_tail_lines_before_index(generated: Path) -> None:
     naive = Naive([generated])
     with LogIndex([generated], "app", block_size=BLOCK, workers=0) as index:
         tail = index.tail_lines(7)
-        assert [l.raw + l.ending for l in tail] == [w[1] for w in naive.lines[-7:]]
-        assert [l.session_id for l in tail] == [w[2] for w in naive.lines[-7:]]
+        assert [ln.raw + ln.ending for ln in tail] == [w[1] for w in naive.lines[-7:]]
+        assert [ln.session_id for ln in tail] == [w[2] for w in naive.lines[-7:]]
         index.build()
-        assert [l.line_number for l in index.tail_lines(2)] == [len(naive.lines) - 2, len(naive.lines) - 1]
+        assert [ln.line_number for ln in index.tail_lines(2)] == [len(naive.lines) - 2, len(naive.lines) - 1]
 
 
 def test_session_page_before_index(generated: Path) -> None:
     naive = Naive([generated])
     sid = sorted(naive.stats, key=lambda s: naive.session(s)[0][0])[-3]  # a late session
-    want = [l[1] for l in naive.session(sid)[:20]]
+    want = [ln[1] for ln in naive.session(sid)[:20]]
     with LogIndex([generated], "app", block_size=BLOCK, workers=0) as index:
         page = index.session_page(sid, 0, 20)
         assert not page.exact
-        assert [l.raw + l.ending for l in page.lines] == want
-        assert all(l.line_number == -1 for l in page.lines)
+        assert [ln.raw + ln.ending for ln in page.lines] == want
+        assert all(ln.line_number == -1 for ln in page.lines)
         index.build()
         page = index.session_page(sid, 0, 20)
-        assert page.exact and [l.raw + l.ending for l in page.lines] == want
+        assert page.exact and [ln.raw + ln.ending for ln in page.lines] == want
 
 
 def test_extend_after_append_and_torn_line(tmp_path: Path) -> None:
@@ -260,13 +260,14 @@ def test_threaded_reads_during_build(generated: Path) -> None:
 
 def test_merge_by_time(tmp_path: Path) -> None:
     a, b = tmp_path / "api.log", tmp_path / "worker.log"
-    a.write_bytes(b"[s] - 2025-11-05 10:00:00,000 - m - INFO - a1\ntrace\n[s] - 2025-11-05 10:00:02,000 - m - INFO - a2\n")
+    a.write_bytes(b"[s] - 2025-11-05 10:00:00,000 - m - INFO - a1\ntrace\n"
+                  b"[s] - 2025-11-05 10:00:02,000 - m - INFO - a2\n")
     b.write_bytes(b"[s] - 2025-11-05 10:00:01,000 - m - INFO - b1\n")
     with LogIndex([a], "api", workers=0) as ia, LogIndex([b], "worker", workers=0) as ib:
         ia.build()
         ib.build()
         merged = list(merge_by_time([ia.session_lines("s", 0, 10), ib.session_lines("s", 0, 10)]))
-        assert [(l.source, l.raw[-2:]) for l in merged] == [
+        assert [(ln.source, ln.raw[-2:]) for ln in merged] == [
             ("api", b"a1"), ("api", b"ce"), ("worker", b"b1"), ("api", b"a2")]
 
 
@@ -365,11 +366,11 @@ def test_session_preview_joins_indexed_and_scanned_lines(generated: Path, tmp_pa
             assert (stopped, complete) == (len(data), True)
             assert len(lines) == len(want)
             tail = lines[len(lines) - 7:]  # a page from the end first, as a view in follow mode
-            assert [l.raw + l.ending for l in tail] == [l[1] for l in want[-7:]]
-            assert [l.offset for l in lines[:]] == [l[0] for l in want]
-            assert [l.raw + l.ending for l in lines[:]] == [l[1] for l in want]
-            assert all(l.session_id == sid for l in lines[:])
-            assert all((l.head is not None) == w[3] for l, w in zip(lines[:], want))
+            assert [ln.raw + ln.ending for ln in tail] == [ln[1] for ln in want[-7:]]
+            assert [ln.offset for ln in lines[:]] == [ln[0] for ln in want]
+            assert [ln.raw + ln.ending for ln in lines[:]] == [ln[1] for ln in want]
+            assert all(ln.session_id == sid for ln in lines[:])
+            assert all((ln.head is not None) == w[3] for ln, w in zip(lines[:], want, strict=True))
 
 
 def test_merge_lazily_is_merge_by_time(tmp_path: Path) -> None:
@@ -397,7 +398,7 @@ def test_merge_lazily_is_merge_by_time(tmp_path: Path) -> None:
         lazily = merge_lazily(parts)
         assert lazily is not None
         want = list(merge_by_time([p[:] for p in parts]))
-        assert [(l.source, l.offset) for l in lazily[:]] == [(l.source, l.offset) for l in want]
-        assert [(l.source, l.offset) for l in (lazily[i] for i in range(len(lazily)))] == \
-            [(l.source, l.offset) for l in want]
+        assert [(ln.source, ln.offset) for ln in lazily[:]] == [(ln.source, ln.offset) for ln in want]
+        assert [(ln.source, ln.offset) for ln in (lazily[i] for i in range(len(lazily)))] == \
+            [(ln.source, ln.offset) for ln in want]
         assert merge_lazily([parts[0], want]) is None  # a list cannot say its times

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -400,7 +400,6 @@ def test_read_pending_does_not_consume(tmp_path: Path) -> None:
 
 
 # =================================================================== timestamps
-UTC = timezone.utc
 TIMESTAMP_CASES = [
     ("2025-11-05T14:30:55.120", datetime(2025, 11, 5, 14, 30, 55, 120000)),
     ("2025-11-05T14:30:55", datetime(2025, 11, 5, 14, 30, 55)),
@@ -408,7 +407,8 @@ TIMESTAMP_CASES = [
     ("2025-11-05T14:30:55Z", local(datetime(2025, 11, 5, 14, 30, 55, tzinfo=UTC))),
     ("2025-11-05T14:30:55.123456789+02:00",
      local(datetime(2025, 11, 5, 14, 30, 55, 123456, tzinfo=timezone(timedelta(hours=2))))),
-    (" 2025-11-05T14:30:55.1-05:00 ", local(datetime(2025, 11, 5, 14, 30, 55, 100000, tzinfo=timezone(timedelta(hours=-5))))),
+    (" 2025-11-05T14:30:55.1-05:00 ",
+     local(datetime(2025, 11, 5, 14, 30, 55, 100000, tzinfo=timezone(timedelta(hours=-5))))),
     (1762349455, datetime.fromtimestamp(1762349455)),
     (1762349455.25, datetime.fromtimestamp(1762349455.25)),
     (1762349455250, datetime.fromtimestamp(1762349455.25)),  # milliseconds
@@ -442,7 +442,8 @@ USAGE_CASES = [
     ({"usage": {"prompt_tokens": 5, "completion_tokens": 7, "total_tokens": 12}}, Usage(5, 7, 12)),
     ({"usage": {"promptTokenCount": 1, "candidatesTokenCount": 2, "totalTokenCount": 3}}, Usage(1, 2, 3)),
     ({"usage": {"prompt_token_count": 1, "candidates_token_count": 2, "total_token_count": 3}}, Usage(1, 2, 3)),
-    ({"usage": {"total_tokens": 40}, "output": {"choices": [], "usage": {"prompt_tokens": 30, "completion_tokens": 10}}},
+    ({"usage": {"total_tokens": 40},
+      "output": {"choices": [], "usage": {"prompt_tokens": 30, "completion_tokens": 10}}},
      Usage(30, 10, 40)),
     ({"usage": {"input_tokens": 9}, "output": {"type": "message", "content": [], "usage": {"input_tokens": 1}}},
      Usage(9, None, None)),
@@ -554,7 +555,8 @@ def test_gemini_model_role_and_system_instruction_string() -> None:
 def test_gemini_function_response_error_and_ids() -> None:
     interaction = record(input={"contents": [
         {"role": "model", "parts": [{"functionCall": {"id": "g1", "name": "lookup", "args": {"q": 1}}}]},
-        {"role": "user", "parts": [{"functionResponse": {"id": "g1", "name": "lookup", "response": {"error": "nope"}}}]},
+        {"role": "user",
+         "parts": [{"functionResponse": {"id": "g1", "name": "lookup", "response": {"error": "nope"}}}]},
     ]})
     assert conversation(interaction)[1] == ("tool", '{"error": "nope"}', [], "g1", "lookup", True)
 
@@ -677,7 +679,8 @@ def test_anthropic_stream_events_are_assembled() -> None:
 
 def test_gemini_stream_chunks_are_assembled() -> None:
     chunks = [
-        {"candidates": [{"content": {"role": "model", "parts": [{"text": "Hel"}]}}], "modelVersion": "gemini-2.5-flash"},
+        {"candidates": [{"content": {"role": "model", "parts": [{"text": "Hel"}]}}],
+         "modelVersion": "gemini-2.5-flash"},
         {"candidates": [{"content": {"role": "model", "parts": [{"text": "lo."}]}}]},
         {"candidates": [{"content": {"role": "model", "parts": [{"functionCall": {"name": "f", "args": {}}}]}}],
          "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 4, "totalTokenCount": 7}},

@@ -26,7 +26,7 @@ SID = "20251105_143052"
 
 @pytest.mark.parametrize("name", ERRORS + WARNINGS + OTHERS)
 @pytest.mark.parametrize("case", [str.upper, str.lower, str.title])
-def test_classification_is_case_insensitive(name: str, case) -> None:  # type: ignore[no-untyped-def]
+def test_classification_is_case_insensitive(name: str, case) -> None:  # type: ignore[no-untyped-def]  # a parameter of the test
     level = case(name)
     want = "error" if name in ERRORS else "warning" if name in WARNINGS else None
     assert levels.severity(level) == want

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core import applog
-from session_explorer.core import sources
+from session_explorer.core import applog, sources
 from session_explorer.core.catalog import Catalog
 from session_explorer.core.layout import discover
 from session_explorer.core.live.feed import LiveBatch, LiveFeed
@@ -36,7 +35,8 @@ TIMEOUT = 20.0
 def record(sid: str, n: int, message: str, level: str = "INFO") -> bytes:
     """A record at second ``n`` of the hour (the watched session's hour is the last)."""
     hour = 23 if sid == S else 22
-    return f"[{sid}] - 2025-11-05 {hour}:{n // 60 % 60:02d}:{n % 60:02d},000 - app.worker - {level} - {message}\n".encode()
+    stamp = f"2025-11-05 {hour}:{n // 60 % 60:02d}:{n % 60:02d},000"
+    return f"[{sid}] - {stamp} - app.worker - {level} - {message}\n".encode()
 
 
 def big_log(path: Path, megabytes: int = 3) -> None:
@@ -68,7 +68,7 @@ def expected_lines(logs: Path, sid: str) -> list[bytes]:
     merged in time order as the explorer shows several logs."""
     streams: list[list[tuple[str, bytes]]] = []
     for name in ("app.log", "worker.log"):
-        paths = sorted(logs.glob(name + ".*"), reverse=True) + [logs / name]
+        paths = [*sorted(logs.glob(name + ".*"), reverse=True), logs / name]
         data = b"".join(p.read_bytes() for p in paths if p.exists())
         found, stamp = [], ""
         for _offset, content, _ending, owner, head in applog.attribute_lines(data):
@@ -134,7 +134,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     opened = threading.Event()
     real = applog.scan_segment
 
-    def gated(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def gated(*args, **kwargs):  # type: ignore[no-untyped-def]  # a stand-in for the patched function
         assert opened.wait(TIMEOUT), "the build was never let go"
         return real(*args, **kwargs)
 
@@ -171,7 +171,7 @@ def append(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-class shows_all:  # noqa: N801 - a predicate
+class shows_all:  # a predicate
     """The viewer shows what the files hold now (read once, when asked)."""
 
     def __init__(self, viewer: Viewer, logs: Path) -> None:

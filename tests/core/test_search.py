@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 import threading
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,7 @@ CHUNK = (
 def test_line_hits(query: str, expected: list[int]) -> None:
     q = compile_query(query)
     lines = CHUNK.split(b"\n")
-    lines = [l[:-1] if l.endswith(b"\r") and i < len(lines) - 1 else l for i, l in enumerate(lines)]
+    lines = [ln[:-1] if ln.endswith(b"\r") and i < len(lines) - 1 else ln for i, ln in enumerate(lines)]
     assert [i for i, raw in enumerate(lines) if q.matches_raw(raw)] == expected
     assert q.line_hits(CHUNK) == expected
     assert q.line_hits(bytearray(CHUNK) + b"garbage needle\n", len(CHUNK)) == expected
@@ -323,7 +324,7 @@ def test_cancel_and_progress(generated: Path) -> None:
         full = search_index(index, "INFO", progress=lambda done, total: reports.append((done, total)))
         total = reports[-1][1]
         assert reports[-1] == (total, total) and total == generated.stat().st_size
-        assert all(a[0] <= b[0] for a, b in zip(reports, reports[1:]))
+        assert all(a[0] <= b[0] for a, b in pairwise(reports))
 
         cancel = threading.Event()
         seen: list[int] = []

@@ -199,7 +199,7 @@ def test_copytruncate_rereads_from_zero_without_repeating_old_lines(log: Path) -
     sink.add(follower.poll())
     assert sink.kinds() == ["Appended", "Appended", "Truncated", "Appended"]
     assert sink.text(log, 0) == lines(0, 5) + b"torn"  # the torn line, flagged
-    assert sink.events[1].unterminated  # type: ignore[union-attr]
+    assert sink.events[1].unterminated  # type: ignore[union-attr]  # the event is Appended
     truncated = sink.events[2]
     assert isinstance(truncated, Truncated) and truncated.generation == 1
     assert sink.text(log, 1) == lines(5, 7)
@@ -242,12 +242,11 @@ def test_same_size_rewrite_is_noticed_by_mtime_and_content(log: Path) -> None:
 def test_rename_rotation_drains_old_file_then_reads_new_from_zero(log: Path) -> None:
     sink = Delivered()
     follower = FileFollower(log)
-    writer = open(log, "ab", buffering=0)
-    writer.write(lines(0, 3))
-    sink.add(follower.poll())
-    os.replace(log, log.with_name("app.log.1"))
-    writer.write(lines(3, 5))  # written to the old file after the rename, before a poll
-    writer.close()
+    with open(log, "ab", buffering=0) as writer:
+        writer.write(lines(0, 3))
+        sink.add(follower.poll())
+        os.replace(log, log.with_name("app.log.1"))
+        writer.write(lines(3, 5))  # written to the old file after the rename, before a poll
     append(log, lines(5, 8))  # the new app.log
     sink.add(follower.poll())
     assert sink.kinds() == ["Appended", "Appended", "Rotated", "Appended"]
@@ -278,14 +277,13 @@ def test_timed_rotation_name_and_delayed_creation(log: Path) -> None:
     then the new file: Deleted, old remainder, Created, new file from zero."""
     sink = Delivered()
     follower = FileFollower(log)
-    writer = open(log, "ab", buffering=0)
-    writer.write(lines(0, 2))
-    sink.add(follower.poll())
-    os.replace(log, log.with_name("app.log.2025-11-04"))
-    sink.add(follower.poll())
-    assert sink.kinds()[-1] == "Deleted"
-    writer.write(lines(2, 4))  # the application has not reopened yet
-    writer.close()
+    with open(log, "ab", buffering=0) as writer:
+        writer.write(lines(0, 2))
+        sink.add(follower.poll())
+        os.replace(log, log.with_name("app.log.2025-11-04"))
+        sink.add(follower.poll())
+        assert sink.kinds()[-1] == "Deleted"
+        writer.write(lines(2, 4))  # the application has not reopened yet
     sink.add(follower.poll())
     append(log, lines(4, 6))
     sink.add(follower.poll())
@@ -493,12 +491,12 @@ def _write_with_random_rotations(
     moments (mid-line too, with late writes to the old file). Returns what each file
     generation received."""
     written: list[bytearray] = [bytearray()]
-    writer = open(log, "ab", buffering=0)
+    writer = open(log, "ab", buffering=0)  # noqa: SIM115 - reopened at each rotation, as a log handler does
     rotations = 0
     for i in range(count):
         line = f"{i:06d} {'y' * rng.randrange(0, 200)}\n".encode()
         cuts = sorted(rng.sample(range(1, len(line)), k=min(rng.randrange(0, 4), len(line) - 1)))
-        for piece in (line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)])):
+        for piece in (line[a:b] for a, b in zip([0, *cuts], [*cuts, len(line)], strict=True)):
             writer.write(piece)
             written[-1] += piece
             if rng.random() < 0.004:
@@ -510,7 +508,7 @@ def _write_with_random_rotations(
                 if rng.random() < 0.3:
                     time.sleep(0.003)  # let the follower see the name missing
                 writer.close()
-                writer = open(log, "ab", buffering=0)
+                writer = open(log, "ab", buffering=0)  # noqa: SIM115 - closed at the next rotation or the end
                 written.append(bytearray())
                 deadline = time.monotonic() + DEADLINE
                 while follower.generation < rotations:  # never two rotations per poll

@@ -25,7 +25,7 @@ def demo(argv: list[str]) -> int:
     return run_demo_command(parser.parse_args(argv))
 
 
-def wait_for(condition, timeout: float, interval: float = 0.02):  # noqa: ANN001, ANN201
+def wait_for(condition, timeout: float, interval: float = 0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

@@ -71,7 +71,7 @@ def test_every_provider_shape_is_normalised_back(logs: Path) -> None:
         raw = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         parsed = read_interactions(path)
         assert len(parsed) == len(raw)
-        for record, interaction in zip(raw, parsed):
+        for record, interaction in zip(raw, parsed, strict=True):
             assert interaction.parse_error is None
             assert interaction.provider == record["provider"]
             assert interaction.shape == SHAPES[record["provider"]], record["provider"]

@@ -107,7 +107,7 @@ def test_json_formatter(tmp_path) -> None:
     with session("20251105_143052"):
         logger.info("Processing %s", "message", extra={"user": "ana", "when": object()})
         try:
-            1 / 0
+            1 / 0  # noqa: B018 - raises, for a real traceback
         except ZeroDivisionError:
             logger.exception("failed")
     for handler in logging.getLogger().handlers:

@@ -29,7 +29,7 @@ async def settle(app: ExplorerApp, pilot: Pilot, rounds: int = 3, timeout: float
         assert time.monotonic() < deadline, "the catalog did not settle"
         await pilot.pause(0.01)
     if app.poll_interval is None and not getattr(app, "_settled_once", False):
-        app._settled_once = True  # type: ignore[attr-defined]
+        app._settled_once = True  # type: ignore[attr-defined]  # a mark of this helper
         app.poll_once()
     for _ in range(rounds):
         await pilot.pause()
@@ -68,15 +68,15 @@ def explorer(directory: Path, **options: object) -> ExplorerApp:
     """The app as the CLI makes it, without the tail thread (tests poll by hand)."""
     options.setdefault("poll_interval", None)
     options.setdefault("label", directory.name)
-    app = make_app(discover(directory), **options)  # type: ignore[arg-type]
+    app = make_app(discover(directory), **options)  # type: ignore[arg-type]  # the test's options
     app.theme = "textual-dark"
     return app
 
 
-def shot(snap_compare, app, *, size=(140, 40), press=(), before=None) -> bool:  # type: ignore[no-untyped-def]
+def shot(snap_compare, app, *, size=(140, 40), press=(), before=None) -> bool:  # type: ignore[no-untyped-def]  # pytest fixture and the app under test
     """A snapshot of ``app`` once loaded, after ``before(pilot)`` and ``press``."""
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]  # a Textual pilot
         await settle(app, pilot)
         if before is not None:
             await before(pilot)

@@ -91,7 +91,7 @@ def summary(
         "in_app_log": True,
     }
     values.update(fields)
-    return SessionSummary(session_id, **values)  # type: ignore[arg-type]
+    return SessionSummary(session_id, **values)  # type: ignore[arg-type]  # the test's fields
 
 
 def interaction(

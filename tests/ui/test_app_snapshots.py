@@ -43,7 +43,7 @@ def test_follow_badge(snap_compare, tmp_path: Path) -> None:
     logs = copy_sample(tmp_path)
     app = explorer(logs)
 
-    async def append_while_paused(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def append_while_paused(pilot) -> None:  # type: ignore[no-untyped-def]  # a Textual pilot
         await pilot.press("2", "k", "k")
         with open(logs / "cycling-ai.log", "ab") as fh:
             for i in range(5):

@@ -60,7 +60,7 @@ def made(number: int = 1, **fields: object) -> Interaction:
         "raw": {},
     }
     values.update(fields)
-    return Interaction(**values)  # type: ignore[arg-type]
+    return Interaction(**values)  # type: ignore[arg-type]  # the test's fields
 
 
 def malformed_line() -> Interaction:
@@ -416,17 +416,17 @@ async def _opened(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_snapshot_openai_tool_call(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_openai_tool_call(snap_compare) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     app = DetailApp(load("openai_chat"), 1)
     assert snap_compare(app, terminal_size=SIZE, run_before=_opened)
 
 
-def test_snapshot_raw_json(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_raw_json(snap_compare) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     app = DetailApp(load("anthropic"), 0)
     assert snap_compare(app, terminal_size=SIZE, press=["r"], run_before=_opened)
 
 
-def test_snapshot_malformed_line(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_snapshot_malformed_line(snap_compare) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     app = DetailApp([*load("plain"), malformed_line()], 2)
     assert snap_compare(app, terminal_size=SIZE, run_before=_opened)
 

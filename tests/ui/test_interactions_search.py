@@ -9,6 +9,7 @@ from array import array
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 
 from session_explorer.core.interaction_search import interaction_texts, matching_interactions
 from session_explorer.core.models import Interaction, Message, ToolCall
@@ -91,7 +92,7 @@ def test_a_long_session_reports_progress_and_can_be_cancelled() -> None:
 # --- the pane's search in the explorer ----------------------------------------------
 
 
-def title(app) -> str:  # type: ignore[no-untyped-def]
+def title(app) -> str:  # type: ignore[no-untyped-def]  # the explorer under test
     return str(app.interactions_pane.border_title)
 
 
@@ -150,7 +151,10 @@ async def test_matches_are_highlighted_in_the_cells(tmp_path: Path) -> None:
         columns = [key.value for key in pane.columns]
         latency = pane.get_cell_at((0, columns.index("latency")))
         prompt = pane.get_cell_at((2, columns.index("prompt")))
-        highlighted = lambda cell: [cell.plain[s.start:s.end] for s in cell.spans if s.style == match]  # noqa: E731
+
+        def highlighted(cell: Text) -> list[str]:
+            return [cell.plain[s.start:s.end] for s in cell.spans if s.style == match]
+
         assert highlighted(latency) == ["443ms"]
         assert highlighted(prompt) == ["weeks"]
 
@@ -255,10 +259,10 @@ async def test_interactions_arriving_during_a_search_are_matched(tmp_path: Path)
         assert pane.cursor_row == 3 and title(app).endswith("· 3/3 matches")
 
 
-async def test_a_long_search_of_the_interactions_can_be_cancelled(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_a_long_search_of_the_interactions_can_be_cancelled(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     from session_explorer.ui import app as app_module
 
-    def slow_search(query, interactions, *, cancel, progress):  # type: ignore[no-untyped-def]
+    def slow_search(query, interactions, *, cancel, progress):  # type: ignore[no-untyped-def]  # a stand-in for the search
         progress(1, 4)
         cancel.wait(10)  # until cancelled
         return []

@@ -31,7 +31,7 @@ class LogApp(App[None]):
         self.messages: list[object] = []
 
     def compose(self) -> ComposeResult:
-        yield LogView(self.source, follow=self.follow, **self.options)  # type: ignore[arg-type]
+        yield LogView(self.source, follow=self.follow, **self.options)  # type: ignore[arg-type]  # the test's options
 
     def on_log_view_cursor_moved(self, message: LogView.CursorMoved) -> None:
         self.messages.append(message)
@@ -40,7 +40,7 @@ class LogApp(App[None]):
         self.messages.append(message)
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]  # a Textual pilot
     """Let page loads finish and the screen repaint."""
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -170,7 +170,7 @@ async def test_markup_and_escapes_are_shown_literally() -> None:
 
 async def test_wrap_toggle_shows_long_lines_on_several_rows() -> None:
     long = "word " * 60  # 300 cells: four rows in a 98-cell pane
-    lines = numbered_lines(3) + [head_line(3, long)] + numbered_lines(2, start=4)
+    lines = [*numbered_lines(3), head_line(3, long), *numbered_lines(2, start=4)]
     app = LogApp(ListLineSource(lines), follow=False)
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(LogView)
@@ -310,7 +310,7 @@ async def test_replace_source_while_wrapping_keeps_the_top_line() -> None:
         await settle(pilot)
         view.scroll_to(y=20, animate=False, force=True)
         await settle(pilot)
-        longer = ListLineSource(lines + [head_line(60, "appended")])
+        longer = ListLineSource([*lines, head_line(60, "appended")])
         view.replace_source(longer)
         await settle(pilot)
         assert view.wrap and view.scroll_offset.y == 20
@@ -328,7 +328,9 @@ async def test_only_matching_lines_are_highlighted() -> None:
             strip = view._line_strips(line_number, view._pages.get(line_number), 98)[0]
             return [s.text for s in strip if s.style and s.style.bgcolor == match.bgcolor]
 
-        spans = lambda text: [(i, i + 4) for i in range(len(text)) if text.startswith("INFO", i)]  # noqa: E731
+        def spans(text: str) -> list[tuple[int, int]]:
+            return [(i, i + 4) for i in range(len(text)) if text.startswith("INFO", i)]
+
         view.set_highlight(spans)
         assert marked(1) == ["INFO"] and marked(3) == ["INFO"]
         # Only the lines the search found are highlighted.

@@ -17,7 +17,7 @@ SESSION = "20251112_085857"  # 17 records: 2 warnings, 1 error with a 5-line tra
 SIZE = (140, 40)
 
 
-def shown_texts(app) -> list[str]:  # type: ignore[no-untyped-def]
+def shown_texts(app) -> list[str]:  # type: ignore[no-untyped-def]  # the explorer under test
     source = app.log_pane.source
     return [line.text for line in source.read(0, len(source))]
 
@@ -59,7 +59,7 @@ async def test_search_highlights_counts_and_steps(tmp_path: Path) -> None:
         assert log._highlight is None
 
 
-def highlighted(log, line_number: int, name: str = "log-view--match") -> list[str]:  # type: ignore[no-untyped-def]
+def highlighted(log, line_number: int, name: str = "log-view--match") -> list[str]:  # type: ignore[no-untyped-def]  # the log view under test
     """The texts of a line's row drawn in the match style ``name``."""
     style = log.get_visual_style(name).rich_style
     strips = log._line_strips(line_number, log._pages.get(line_number), 120)
@@ -120,10 +120,10 @@ async def test_search_smart_case_regex_and_invalid_regex(tmp_path: Path) -> None
         assert app.focused is app.log_pane
 
 
-async def test_a_long_search_shows_progress_and_can_be_cancelled(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_a_long_search_shows_progress_and_can_be_cancelled(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     from session_explorer.ui import app as app_module
 
-    def slow_search(source, query, *, cancel, progress):  # type: ignore[no-untyped-def]
+    def slow_search(source, query, *, cancel, progress):  # type: ignore[no-untyped-def]  # a stand-in for the search
         progress(42, 100)
         cancel.wait(10)  # until cancelled
         return array("Q")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.widgets import Button
 
 from session_explorer.ui.widgets import SessionList
@@ -116,7 +119,7 @@ async def test_follow_newest_moves_a_user_who_was_on_the_newest() -> None:
 class StepApp(SessionsApp):
     """``[`` and ``]`` bound on the app, as in the explorer; another pane has focus."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         ("left_square_bracket", "step(-1)", "Newer"),
         ("right_square_bracket", "step(1)", "Older"),
     ]

@@ -20,7 +20,7 @@ class LogSnapshotApp(App[None]):
         self.options = options
 
     def compose(self) -> ComposeResult:
-        view = LogView(self.source, **self.options)  # type: ignore[arg-type]
+        view = LogView(self.source, **self.options)  # type: ignore[arg-type]  # the test's options
         view.border_title = "App log"
         yield view
 
@@ -35,7 +35,7 @@ async def _loaded(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_all_lines_with_mixed_records(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_all_lines_with_mixed_records(snap_compare) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     app = StyledLogApp(session_tags=True)
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -45,7 +45,7 @@ def test_all_lines_with_mixed_records(snap_compare) -> None:  # type: ignore[no-
     assert snap_compare(app, terminal_size=(100, 16), run_before=run_before)
 
 
-def test_wrapped_and_paused_with_badge(snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_wrapped_and_paused_with_badge(snap_compare) -> None:  # type: ignore[no-untyped-def]  # pytest fixture
     app = StyledLogApp()
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -53,7 +53,7 @@ def test_wrapped_and_paused_with_badge(snap_compare) -> None:  # type: ignore[no
         view.focus()
         await _loaded(pilot)
         await pilot.press("w", "k", "k")
-        pilot.app.source.append(3)  # type: ignore[attr-defined]
+        pilot.app.source.append(3)  # type: ignore[attr-defined]  # the test app's own source
         view.source_grew()
         await _loaded(pilot)
 

@@ -22,8 +22,8 @@ from . import applog, threadcheck
 from .cache import index_cache
 from .cache.store import CacheStore
 from .index import IndexProgress, IndexStale, LogIndex
-from .rotations import discover_rotations
 from .models import LogLine, RecordHead
+from .rotations import discover_rotations
 from .tail import Appended, Error, FileFollower
 
 #: A restored index indexes what was appended since, up to this many bytes, when
@@ -96,8 +96,10 @@ class AppLogSource:
             self.follower.close()
         self.skipped = []
         paths = discover_rotations(self.path, self.skipped)
-        kwargs = {} if self._block_size is None else {"block_size": self._block_size}
-        index = LogIndex(paths, self.name, **kwargs)
+        if self._block_size is None:
+            index = LogIndex(paths, self.name)
+        else:
+            index = LogIndex(paths, self.name, block_size=self._block_size)
         self.restored = self._cache is not None and index_cache.restore(index, self._cache)
         if self.restored and index.progress[1] - index.progress[0] <= INLINE_REST:
             index.build()  # only what was appended since: here and now
@@ -229,7 +231,7 @@ class AppLogSource:
     def _session_lines(block: bytes, sid: str, carried: bool, scan: applog.BlockScan,
                        ) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
         starts, flags = applog.session_starts_in_block(block, sid, carried, scan.others)
-        for pos, flag in zip(starts, flags):
+        for pos, flag in zip(starts, flags, strict=True):
             end = block.find(b"\n", pos)
             content, ending = applog.strip_ending(block[pos:end + 1])
             yield pos, content, ending, sid, applog.parse_head(content) if flag else None

@@ -27,10 +27,10 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator
-from itertools import repeat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 
 from .levels import WARN_ERROR_PATTERN, severity, warn_error
 from .models import IN_PROGRESS, RecordHead
@@ -124,7 +124,7 @@ def record_time(line: bytes) -> datetime | None:
         return None  # a simple record has no time
     ts_m = _DETAILED_RE.match(line, m.end())
     assert ts_m is not None  # guaranteed by BRACKET_HEAD's lookahead
-    return _timestamp(ts_m.groups())
+    return _timestamp(ts_m.groups(b""))
 
 
 def _text(raw: bytes) -> str:
@@ -136,7 +136,7 @@ def _parse_detailed(sid: str, line: bytes, start: int) -> tuple[RecordHead, int]
     position (-1 when the ``- name - LEVEL -`` part is missing)."""
     ts_m = _DETAILED_RE.match(line, start)
     assert ts_m is not None  # guaranteed by BRACKET_HEAD's lookahead
-    timestamp = _timestamp(ts_m.groups())
+    timestamp = _timestamp(ts_m.groups(b""))
     rest_m = _LOGGER_LEVEL_RE.match(line, ts_m.end())
     if rest_m is None:
         message = line[ts_m.end():]
@@ -156,7 +156,7 @@ def _parse_detailed(sid: str, line: bytes, start: int) -> tuple[RecordHead, int]
     return head, rest_m.start(2)
 
 
-def _timestamp(parts: tuple[bytes | None, ...]) -> datetime | None:
+def _timestamp(parts: tuple[bytes, ...]) -> datetime | None:
     frac = parts[6] or b"0"
     try:
         return datetime(
@@ -211,7 +211,8 @@ def iter_lines(data: bytes, final: bool = True) -> Iterator[tuple[int, bytes, by
         pos = end + 1
 
 
-def attribute_lines(data: bytes, carry: str = IN_PROGRESS) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
+def attribute_lines(data: bytes, carry: str = IN_PROGRESS,
+                    ) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
     """The naive, line-by-line reading: (offset, content, ending, session, head) per line.
 
     ``carry`` is the session that continuation lines at the start of ``data`` belong to.
@@ -391,7 +392,7 @@ def _scan_block_lines(data: bytes, seen: set[str] | None = None) -> BlockScan:
 def _checked_key(key: bytes) -> tuple[bytes, bytes | None] | None:
     """(raw id, simple level) of a fast-path key that checks out, else None."""
     m = _KEY_M_CHECK.fullmatch(key)
-    return None if m is None else m.group(1, 2)
+    return None if m is None else (m[1], m[2])
 
 
 def _plain_key(key: bytes) -> tuple[bytes, bytes | None] | None:
@@ -404,7 +405,8 @@ def _plain_key(key: bytes) -> tuple[bytes, bytes | None] | None:
 
 
 def _scan_keys(data: bytes, end: int, seen: set[str] | None, line_re: re.Pattern[bytes],
-               first_re: re.Pattern[bytes], read_key) -> BlockScan | None:
+               first_re: re.Pattern[bytes],
+               read_key: Callable[[bytes], tuple[bytes, bytes | None] | None]) -> BlockScan | None:
     """Summarise ``data[:end]`` from one key per line (``line_re`` finds the keys after
     each newline, ``first_re`` the first line's); each distinct key is read once by
     ``read_key``, and None from it gives up the whole block (None)."""
@@ -485,7 +487,8 @@ def _count_detailed_levels(data: bytes, counts: dict[str, SessionCounts],
         return
     rfind = data.rfind
     starts = [rfind(b"\n", 0, pos) + 1 for pos in hits]
-    tally = Counter([m.group(1, 2) for m, pos in zip(map(_DETAILED_LEVEL_RE.match, repeat(data), starts, repeat(end)), hits)
+    heads = map(_DETAILED_LEVEL_RE.match, repeat(data), starts, repeat(end))
+    tally = Counter([m.group(1, 2) for m, pos in zip(heads, hits, strict=True)
                      if m is not None and m.start(2) == pos + 2])
     for (raw, level), n in tally.items():
         warn, err = warn_error(level)

@@ -10,6 +10,7 @@ where the program allows them (:func:`.index.allow_worker_processes`).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -22,10 +23,8 @@ WORKER_NICENESS = 10
 
 def lower_priority() -> None:
     """Worker process initializer: run below the explorer's own threads."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # not on this platform, or not allowed
         os.nice(WORKER_NICENESS)
-    except (AttributeError, OSError):  # not on this platform, or not allowed
-        pass
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:

@@ -19,10 +19,10 @@ index or the JSONL files fill in as they are read.
 from __future__ import annotations
 
 import os
-from concurrent.futures.process import BrokenProcessPool
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from .index import SessionStats, background_workers, merge_by_time, merge_lazily
 from .interaction_stats import InteractionStats
 from .layout import Layout
 from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary, session_id_time
-from .session_files import GROWING_SECONDS, LoadedInteractions, SessionFiles
+from .session_files import GROWING_SECONDS, LoadedInteractions, SessionFile, SessionFiles
 from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines, Snapshot, index_snapshot
 from .tail import NewFile
 from .watch import DirectoryWatcher
@@ -148,7 +148,7 @@ class Catalog:
     """The sessions of one logs directory (see the module docstring)."""
 
     def __init__(self, layout: Layout, *, block_size: int | None = None,
-                 cache: CacheStore | None | bool = True) -> None:
+                 cache: CacheStore | bool | None = True) -> None:
         self.layout = layout
         #: The persistent index: a store, or True for the one the command line set
         #: up (:func:`.cache.store.default_store`, opened with the catalog), None.
@@ -282,7 +282,7 @@ class Catalog:
             for batch, future in futures:
                 if self._stop.is_set():
                     break
-                for file, entry in zip(batch, future.result()):
+                for file, entry in zip(batch, future.result(), strict=False):
                     if entry is not None:
                         self.files.take_summary(file, entry)
                 self._changed_in_background()
@@ -409,12 +409,12 @@ class Catalog:
             ts = line.timestamp
             old = found.get(line.session_id)
             first = old.first_ts if old is not None and old.first_ts is not None else ts
-            found[line.session_id] = SessionStats(0, 0, 0, 0, first, ts or (old and old.last_ts))
+            found[line.session_id] = SessionStats(0, 0, 0, 0, first, ts or (old.last_ts if old is not None else None))
         self._newest_cache[source.name] = (index, found)
         return found
 
     def _summary(
-        self, sid: str, file, log: SessionStats | None, now: float, indexed: bool = True
+        self, sid: str, file: SessionFile | None, log: SessionStats | None, now: float, indexed: bool = True
     ) -> SessionSummary:
         jsonl: InteractionStats | None = file.stats if file is not None else None
         changed = [t for t in (file.changed_at if file else None, self._appended_at.get(sid)) if t]
@@ -430,7 +430,7 @@ class Catalog:
         return summary
 
     def _make_summary(
-        self, sid: str, file, jsonl: InteractionStats | None, log: SessionStats | None,
+        self, sid: str, file: SessionFile | None, jsonl: InteractionStats | None, log: SessionStats | None,
         growing: bool, indexed: bool,
     ) -> SessionSummary:
         # A seed-style id is the moment the session started; otherwise its first record.
@@ -485,7 +485,8 @@ class Catalog:
             return Snapshot(parts[0], covered, partial)
         if session_id is None:
             return Snapshot(ConcatLines(parts), covered, partial)
-        lazily = merge_lazily([part.lines if isinstance(part, ListLines) else part for part in parts])
+        in_memory = [part.lines for part in parts if isinstance(part, ListLines)]
+        lazily = merge_lazily(in_memory) if len(in_memory) == len(parts) else None
         if lazily is not None:  # lines found ahead of the index: made when the view reads them
             return Snapshot(ListLines(lazily, partial=partial), covered, partial)
         merged = merge_by_time(part.read(0, len(part)) for part in parts)
@@ -505,17 +506,17 @@ class Catalog:
 
         May read from disk: call it from a worker thread.
         """
-        sources = [s for s in self.sources if s.index is not None]
+        indexes = [s.index for s in self.sources if s.index is not None]
         if session_id is None:
-            if len(sources) == 1:
-                return AllLines(sources[0].index)
-            return ConcatLines([AllLines(s.index) for s in sources])
-        having = [s for s in sources if s.index.session_line_count(session_id) or not s.index.complete]
+            if len(indexes) == 1:
+                return AllLines(indexes[0])
+            return ConcatLines([AllLines(index) for index in indexes])
+        having = [index for index in indexes if index.session_line_count(session_id) or not index.complete]
         if len(having) == 1:
-            return SessionLines(having[0].index, session_id)
+            return SessionLines(having[0], session_id)
         if not having:
             return ListLines([])
-        streams = [SessionLines(s.index, session_id) for s in having]
+        streams = [SessionLines(index, session_id) for index in having]
         return ListLines(list(merge_by_time(stream.read(0, len(stream)) for stream in streams)))
 
     @threadcheck.off_ui
@@ -586,11 +587,11 @@ class Catalog:
                 self.last_change = now
 
         if self._app_log_watcher is not None:
-            for event in self._app_log_watcher.poll():
-                if isinstance(event, NewFile) and not any(s.path == Path(event.path) for s in self.sources):
+            for file_event in self._app_log_watcher.poll():
+                if isinstance(file_event, NewFile) and not any(s.path == Path(file_event.path) for s in self.sources):
                     with self._lock:
-                        self._add_source(Path(event.path))
-                    changes.append(LogReset(Path(event.path).name))
+                        self._add_source(Path(file_event.path))
+                    changes.append(LogReset(Path(file_event.path).name))
                     sessions_changed = True
 
         progress = self.progress()

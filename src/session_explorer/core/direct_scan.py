@@ -44,8 +44,8 @@ from .applog import (
     read_through_line_end,
 )
 from .index import merge_by_time
-from .rotations import discover_rotations
 from .models import IN_PROGRESS
+from .rotations import discover_rotations
 
 #: Bytes read at a time (whole lines: a longer line is read whole).
 CHUNK_SIZE = 1 << 20
@@ -91,7 +91,7 @@ class AppLogFiles:
 
     def files(self) -> list[tuple[int, int]]:
         """(fd, end) per file, oldest first."""
-        return list(zip(self.fds, self.ends))
+        return list(zip(self.fds, self.ends, strict=True))
 
 
 def _chunks(fd: int, end: int, size: int) -> Iterator[tuple[bytes, int]]:
@@ -286,7 +286,7 @@ def session_bytes(logs: list[AppLogFiles], sid: str, chunk_size: int = CHUNK_SIZ
             yield b"".join([data for _, data in runs])
         return
     streams = [_timed(session_runs(log, sid, chunk_size)) for log in logs]
-    for run in merge_by_time(streams):  # type: ignore[arg-type]  # needs only .timestamp
+    for run in merge_by_time(streams):
         yield run.data
 
 

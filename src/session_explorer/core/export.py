@@ -434,12 +434,16 @@ def _relative(catalog: Catalog, path: str | os.PathLike[str] | None) -> str | No
     """A path as the user sees it from the logs directory."""
     if path is None:
         return None
+    return _relative_path(catalog, path)
+
+
+def _relative_path(catalog: Catalog, path: str | os.PathLike[str]) -> str:
     return Path(os.path.relpath(_resolved(Path(path)), _resolved(catalog.layout.root))).as_posix()
 
 
 def _app_log_names(catalog: Catalog, data: _Session) -> list[str]:
     paths = {source.name: source.path for source in catalog.sources}
-    return [_relative(catalog, paths[name]) if name in paths else name for name in data.sources]
+    return [_relative_path(catalog, paths[name]) if name in paths else name for name in data.sources]
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -507,7 +511,8 @@ def _md_header(catalog: Catalog, data: _Session) -> Iterator[str]:
     if s.start is not None and s.end is not None and s.end >= s.start:
         end += f" ({_seconds((s.end - s.start).total_seconds())})"
     out.append(f"- **End:** {end}\n")
-    details = [f"{_plural(tool_calls, 'tool call')}", f"{failed} failed", f"{len(interactions) - len(parsed)} malformed"]
+    details = [f"{_plural(tool_calls, 'tool call')}", f"{failed} failed",
+               f"{len(interactions) - len(parsed)} malformed"]
     out.append(f"- **Interactions:** {len(interactions)} ({', '.join(details)})\n")
     out.append(f"- **Tokens:** {tokens} ({tokens_in} in, {tokens_out} out)\n")
     out.append(f"- **Models:** {_code_list(models)}\n")

@@ -53,7 +53,7 @@ from .payloads.streams import assemble_stream
 try:
     import msgspec
 except ImportError:  # the summary still works, at the json module's pace
-    msgspec = None  # type: ignore[assignment]
+    msgspec = None  # type: ignore[assignment]  # the optional module is left unset
 
 
 class LineFacts(NamedTuple):
@@ -98,13 +98,13 @@ def line_facts(raw: bytes) -> LineFacts | None:
             record = _decode_deeper(raw, _HEADROOM)
             if not _has_long_digit_run(raw):
                 return _facts(record)
-        except Exception:  # noqa: BLE001 - anything unusual is read the exact way
+        except Exception:  # anything unusual is read the exact way
             pass
     return exact_line_facts(raw)
 
 
 # ==================================================================== the keys
-class _KeyNotes(dict):  # type: ignore[type-arg]
+class _KeyNotes(dict[str, Any]):
     """An empty mapping that notes the keys it is asked for, in order."""
 
     def __init__(self) -> None:
@@ -154,7 +154,7 @@ RESPONSE_FIELDS = _keys_read(
 
 
 # ================================================================== the schema
-_Scalar = Union[str, int, float, bool, None]
+_Scalar = str | int | float | bool | None
 
 
 def _struct(name: str, fields: list[tuple[str, Any]]) -> Any:
@@ -172,8 +172,8 @@ if msgspec is not None:
     _ResponseHead = _struct("ResponseHead", [(key, Any) for key in RESPONSE_FIELDS])
     # A list request (rare: the bare contents or messages) and a list response (a
     # stream) are decoded whole, for the normaliser's shape check and stream folding.
-    _Request = Union[_RequestHead, list[Any], _Scalar]  # noqa: UP007 - built at run time
-    _Response = Union[_ResponseHead, list[Any], _Scalar]  # noqa: UP007
+    _Request: Any = Union[_RequestHead, list[Any], _Scalar]  # noqa: UP007 - a value for msgspec, built at run time
+    _Response: Any = Union[_ResponseHead, list[Any], _Scalar]  # noqa: UP007 - a value for msgspec, built at run time
     _Record = _struct("Record", [
         *((key, Any) for key in RECORD_FIELDS),
         *((key, _Request) for key in REQUEST_KEYS),
@@ -233,7 +233,7 @@ _HEADROOM = 8
 def _decode_deeper(raw: bytes, frames: int) -> Any:
     if frames:
         return _decode_deeper(raw, frames - 1)
-    return _decode(raw)  # type: ignore[misc]
+    return _decode(raw)  # type: ignore[misc]  # called only when the decoder is set
 
 
 _DIGITS = b"0123456789"
@@ -256,7 +256,7 @@ def _has_long_digit_run(raw: bytes) -> bool:
         return False  # no probe is a digit: no run that long
     for index in range(limit - 1, len(raw), limit):
         if 48 <= raw[index] <= 57:
-            end = _DIGIT_RUN.match(raw, index).end()  # type: ignore[union-attr]
+            end = _DIGIT_RUN.match(raw, index).end()  # type: ignore[union-attr]  # [0-9]* always matches
             if end > limit and raw[end - limit - 1 : end].isdigit():
                 return True
     return False
@@ -264,14 +264,14 @@ def _has_long_digit_run(raw: bytes) -> bool:
 
 __all__ = [
     "DECODER",
-    "LineFacts",
     "MALFORMED",
-    "facts_of",
-    "line_facts",
-    "exact_line_facts",
-    "REQUEST_KEYS",
-    "RESPONSE_KEYS",
     "RECORD_FIELDS",
     "REQUEST_FIELDS",
+    "REQUEST_KEYS",
     "RESPONSE_FIELDS",
+    "RESPONSE_KEYS",
+    "LineFacts",
+    "exact_line_facts",
+    "facts_of",
+    "line_facts",
 ]

@@ -103,7 +103,7 @@ class LineFacets:
         self.rank_counts = [0, 0, 0, 0]  # lines per level rank
         self.complete = True  # False when the build was cancelled
         self._numbers: dict[str, int] = {NO_LOGGER: 0}
-        self._step_cache: dict[int, array] = {}
+        self._step_cache: dict[int, array[int]] = {}
         self._mask_cache: tuple[LoggerFilter, bytes] | None = None
 
     def __len__(self) -> int:
@@ -185,14 +185,14 @@ class LineFacets:
 
     def logger_summary(self) -> list[tuple[str, int]]:
         """(logger name, lines) for every logger seen, most lines first ("" = none)."""
-        pairs = [(n, c) for n, c in zip(self.logger_names, self.logger_counts) if c]
+        pairs = [(n, c) for n, c in zip(self.logger_names, self.logger_counts, strict=True) if c]
         return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
     def count_at_step(self, step: int) -> int:
         """Lines passing a level step (no logger filter), without building its array."""
         return sum(self.rank_counts[step:])
 
-    def select(self, min_level: int = LevelStep.ALL, loggers: LoggerFilter | None = None) -> array:
+    def select(self, min_level: int = LevelStep.ALL, loggers: LoggerFilter | None = None) -> array[int]:
         """Line numbers (positions in the source) passing both filters, ascending.
 
         A level step alone is built once and then cached (O(1) after); a logger filter
@@ -222,7 +222,7 @@ class LineFacets:
         self._mask_cache = (loggers, mask)
         return mask
 
-    def _select_mask(self, mask: bytes) -> array:
+    def _select_mask(self, mask: bytes) -> array[int]:
         return array("Q", compress(range(len(mask)), mask))
 
 
@@ -232,7 +232,7 @@ class FilteredLines:
     #: Lines between two wanted ones that are still read in one go.
     GAP = 64
 
-    def __init__(self, source: LineSource, line_numbers: array) -> None:
+    def __init__(self, source: LineSource, line_numbers: array[int]) -> None:
         self.source = source
         self.line_numbers = line_numbers
         self.partial = getattr(source, "partial", False)

@@ -16,6 +16,7 @@ see their docstrings for what is exact then.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import heapq
 import os
 import re
@@ -26,15 +27,16 @@ from array import array
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, Literal, Protocol, TypeVar, overload
 
 from . import applog, threadcheck
-from .background import drop_shared_pool, shared_pool
 from .applog import BlockScan, SessionCounts, parse_head, strip_ending
+from .background import drop_shared_pool, shared_pool
 from .models import IN_PROGRESS, LogLine, RecordHead, session_id_time
 
 BLOCK_SIZE = 1 << 20
@@ -160,18 +162,28 @@ class _Acc:
 class _Cursor:
     """A session's line offsets, computed block by block as far as needed."""
 
-    offsets: array
+    offsets: array[int]
     heads: bytearray
     next_block: int = 0  # position in the session's block list
 
 
-def merge_by_time(streams: Iterable[Iterable[LogLine]]) -> Iterator[LogLine]:
+class _Timestamped(Protocol):
+    """What :func:`merge_by_time` orders by."""
+
+    @property
+    def timestamp(self) -> datetime | None: ...
+
+
+_T = TypeVar("_T", bound=_Timestamped)
+
+
+def merge_by_time(streams: Iterable[Iterable[_T]]) -> Iterator[_T]:
     """Merge line streams (e.g. of several sources) by record time, stable per stream.
 
     Continuation lines keep their record's time; lines without a time keep the time of
     the line before them in their stream.
     """
-    def keyed(index: int, lines: Iterable[LogLine]) -> Iterator[tuple[datetime, int, int, LogLine]]:
+    def keyed(index: int, lines: Iterable[_T]) -> Iterator[tuple[datetime, int, int, _T]]:
         last = datetime.min
         for n, line in enumerate(lines):
             last = line.timestamp or last
@@ -213,7 +225,13 @@ class _MergedLines(Sequence[LogLine]):
     def __len__(self) -> int:
         return len(self._order)
 
-    def __getitem__(self, item):  # type: ignore[override]
+    @overload
+    def __getitem__(self, item: int) -> LogLine: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[LogLine]: ...
+
+    def __getitem__(self, item: int | slice) -> LogLine | list[LogLine]:
         if isinstance(item, slice):
             return [self._parts[i][n] for i, n in self._order[item]]
         i, n = self._order[item]
@@ -252,7 +270,13 @@ class _ScannedLines(Sequence[LogLine]):
     def __len__(self) -> int:
         return len(self._before) + len(self._found)
 
-    def __getitem__(self, item):  # type: ignore[override]
+    @overload
+    def __getitem__(self, item: int) -> LogLine: ...
+
+    @overload
+    def __getitem__(self, item: slice) -> list[LogLine]: ...
+
+    def __getitem__(self, item: int | slice) -> LogLine | list[LogLine]:
         size = len(self)
         if isinstance(item, slice):
             return [self[i] for i in range(*item.indices(size))]
@@ -271,7 +295,7 @@ class _ScannedLines(Sequence[LogLine]):
         heads = self._heads
         for i, (_offset, content, _ending, is_head) in enumerate(self._found):
             if is_head:
-                head = heads.get(i, False)
+                head: RecordHead | Literal[False] | None = heads.get(i, False)
                 last = applog.record_time(content) if head is False else (head.timestamp if head else None)
             out.append(last)
         return out
@@ -344,7 +368,7 @@ class LogIndex:
         self._complete = False
         self._cursors: OrderedDict[str, _Cursor] = OrderedDict()
         self._rewinds: dict[str, tuple[int, int]] = {}  # see _rewind_cursor
-        self._starts_cache: OrderedDict[int, array] = OrderedDict()
+        self._starts_cache: OrderedDict[int, array[int]] = OrderedDict()
         self._ts_cache: dict[int, datetime | None] = {}
         self._new_sessions: list[str] = []
 
@@ -501,14 +525,16 @@ class LogIndex:
             pos += len(chunk) - 1
         return end
 
-    def _run_inline(self, plan, cancel) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
+    def _run_inline(self, plan: list[tuple[int, int, int]],
+                    cancel: threading.Event) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
         for seg in plan:
             if cancel.is_set():
                 return
             file_idx, start, end = seg
             yield seg, applog.scan_segment(self._fds[file_idx], start, end, self.block_size)
 
-    def _run_parallel(self, plan, workers, cancel) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
+    def _run_parallel(self, plan: list[tuple[int, int, int]], workers: int,
+                      cancel: threading.Event) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
         """Segments scanned by worker processes, yielded in order.
 
         Workers are spawned (safe in a threaded process); while they start, this
@@ -525,7 +551,7 @@ class LogIndex:
             # process tracker): the build thread does the work.
             yield from self._run_inline(plan, cancel)
             return
-        pending: deque[tuple[tuple[int, int, int], Future | None]] = deque()
+        pending: deque[tuple[tuple[int, int, int], Future[list[BlockScan]] | None]] = deque()
         queue = iter(plan[1:] if here_first else plan)
         broken = False  # workers could not start (e.g. no __main__ guard): scan here
 
@@ -628,7 +654,7 @@ class LogIndex:
 
     # -- persistence ---------------------------------------------------------------
 
-    def export_state(self) -> dict[str, object]:
+    def export_state(self) -> dict[str, Any]:
         """What a later process needs to go on from here (see :mod:`.cache`): the
         blocks, the sessions' counts and where each file is indexed to. Plain
         values (JSON)."""
@@ -654,16 +680,16 @@ class LogIndex:
                 "carry": number[self._carry],
             }
 
-    def import_state(self, state: dict[str, object]) -> None:
+    def import_state(self, state: dict[str, Any]) -> None:
         """Take a state :meth:`export_state` made over the same files (the caller
         checked that they are): building then goes on from where it stopped."""
-        sids: list[str] = state["sessions"]  # type: ignore[assignment]
+        sids: list[str] = state["sessions"]
         with self._lock:
             self._open_state()
-            for number, lines, records, warnings, errors, first, last in state["counts"]:  # type: ignore[attr-defined]
+            for number, lines, records, warnings, errors, first, last in state["counts"]:
                 counts = SessionCounts(lines, records, warnings, errors)
                 self._acc[sids[number]] = _Acc(counts, first, last)
-            for f, start, end, first_line, lines, members, carry_in, others in state["blocks"]:  # type: ignore[attr-defined]
+            for f, start, end, first_line, lines, members, carry_in, others in state["blocks"]:
                 index = len(self._blocks)
                 block_sids = frozenset(sids[m] for m in members)
                 for sid in block_sids:
@@ -672,9 +698,9 @@ class LogIndex:
                                           others))
                 self._block_lines.append(first_line)
                 self._block_offsets.append(self._bases[f] + start)
-            self._indexed = list(state["indexed"])  # type: ignore[call-overload]
-            self._line_count = int(state["lines"])  # type: ignore[call-overload]
-            self._carry = sids[int(state["carry"])]  # type: ignore[call-overload]
+            self._indexed = list(state["indexed"])
+            self._line_count = int(state["lines"])
+            self._carry = sids[int(state["carry"])]
             self._done = sum(self._indexed)
             self._new_sessions = list(self._acc)
 
@@ -770,7 +796,7 @@ class LogIndex:
         with self._lock:
             return [BlockSpan(b.first_line, b.file, b.start, b.end) for b in self._blocks]
 
-    def read_into(self, file: int, start: int, buffer: bytearray) -> int:
+    def read_into(self, file: int, start: int, buffer: bytearray | memoryview) -> int:
         """Fill ``buffer`` from byte ``start`` of the index's file number ``file``; the
         bytes read. The descriptor opened when indexing is read, so a file renamed by
         rotation since then is still the one read."""
@@ -824,7 +850,7 @@ class LogIndex:
         file_idx, pos = self._locate(offset)
         return strip_ending(b"".join(applog.read_through_line_end(self._fds[file_idx], pos)))
 
-    def _block_starts(self, index: int) -> array:
+    def _block_starts(self, index: int) -> array[int]:
         """Line starts (offsets in the block) of a block, cached in a small LRU."""
         cached = self._starts_cache.get(index)
         if cached is not None:
@@ -1008,7 +1034,7 @@ class LogIndex:
             self._ts_cache[offset] = head.timestamp if head else None
         return self._ts_cache[offset]
 
-    def session_line_offsets(self, sid: str) -> array:
+    def session_line_offsets(self, sid: str) -> array[int]:
         """Exact logical byte offsets of every line of ``sid`` in the indexed part."""
         with self._cursor_lock:
             cursor = self._advance(sid, None)
@@ -1146,7 +1172,7 @@ class LogIndex:
                 break
             block = data if data.endswith(b"\n") else data + b"\n"
             starts, heads = applog.session_starts_in_block(block, sid, carried, 1)
-            for s, h in zip(starts, heads):
+            for s, h in zip(starts, heads, strict=True):
                 e = block.find(b"\n", s)
                 content, ending = strip_ending(data[s:e + 1] if e < len(data) else data[s:])
                 found.append((self._bases[file_idx] + pos + s, content, ending, bool(h)))
@@ -1229,8 +1255,6 @@ class LogIndex:
 
 def _close_all(fds: list[int]) -> None:
     for fd in fds:
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
 

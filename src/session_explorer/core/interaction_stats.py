@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain
+from typing import Any
 
 from .fast_summary import LineFacts, facts_of, line_facts
 from .interactions import JsonlReader, parse_line
@@ -68,7 +69,7 @@ class JsonlSummary:
     reader's ``read_new()`` instead calls :meth:`reset` when ``last_reset`` is set.
     """
 
-    __slots__ = ("count", "malformed", "errors", "tokens", "first_ts", "last_ts", "first_user_text", "_models")
+    __slots__ = ("_models", "count", "errors", "first_ts", "first_user_text", "last_ts", "malformed", "tokens")
 
     def __init__(self) -> None:
         self.reset()
@@ -144,18 +145,18 @@ class JsonlSummary:
             "first_user_text": self.first_user_text, "models": list(self._models.items()),
         }
 
-    def restore(self, state: dict[str, object]) -> None:
+    def restore(self, state: dict[str, Any]) -> None:
         """Take totals :meth:`state` gave (raises on a malformed state)."""
         self.reset()
-        self.count = int(state["count"])  # type: ignore[call-overload]
-        self.malformed = int(state["malformed"])  # type: ignore[call-overload]
-        self.errors = int(state["errors"])  # type: ignore[call-overload]
-        self.tokens = int(state["tokens"])  # type: ignore[call-overload]
+        self.count = int(state["count"])
+        self.malformed = int(state["malformed"])
+        self.errors = int(state["errors"])
+        self.tokens = int(state["tokens"])
         first, last = state["first_ts"], state["last_ts"]
         self.first_ts = datetime.fromisoformat(first) if isinstance(first, str) else None
         self.last_ts = datetime.fromisoformat(last) if isinstance(last, str) else None
         self.first_user_text = str(state["first_user_text"])
-        self._models = {str(model): int(count) for model, count in state["models"]}  # type: ignore[attr-defined]
+        self._models = {str(model): int(count) for model, count in state["models"]}
 
     @property
     def models(self) -> tuple[str, ...]:

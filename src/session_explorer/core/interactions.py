@@ -244,17 +244,17 @@ def _json_kind(value: Any) -> str:
 
 
 __all__ = [
-    "JsonlReader",
-    "read_interactions",
-    "parse_line",
-    "parse_timestamp",
-    "normalise",
+    "ANTHROPIC",
     "CHUNK_SIZE",
-    "SHAPES",
+    "GEMINI",
     "OPENAI_CHAT",
     "OPENAI_RESPONSES",
-    "ANTHROPIC",
-    "GEMINI",
     "PLAIN",
+    "SHAPES",
     "UNKNOWN",
+    "JsonlReader",
+    "normalise",
+    "parse_line",
+    "parse_timestamp",
+    "read_interactions",
 ]

@@ -35,11 +35,18 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from .index import BlockSpan, LogIndex
 from .sources import AllLines, ConcatLines, LineSource
 
 Progress = Callable[[int, int], None]
+#: What the scanners search: a chunk of whole lines, as ``str`` or as ``bytes`` or
+#: ``bytearray``; its needles, line endings and patterns are of the same kind.
+_Chunk = Any
+#: ``finder(hay, pos, end)``: (start, stop) of the next candidate at or after ``pos``.
+_Finder = Callable[[_Chunk, int, int], tuple[int, int] | None]
+_Pattern = re.Pattern[str] | re.Pattern[bytes]
 
 REGEX_PREFIX = "re:"
 #: Bytes read per chunk by :func:`search_index` (whole blocks, so a little more).
@@ -69,8 +76,20 @@ class QueryError(ValueError):
 class Query:
     """A compiled search query; see the module docstring for the rules."""
 
-    __slots__ = ("text", "pattern", "is_regex", "ignore_case", "_needle", "_needle_b",
-                 "_text_re", "_bytes_re", "_raw_mode", "_linewise", "_anchor", "_prefix")
+    __slots__ = (
+        "_anchor",
+        "_bytes_re",
+        "_linewise",
+        "_needle",
+        "_needle_b",
+        "_prefix",
+        "_raw_mode",
+        "_text_re",
+        "ignore_case",
+        "is_regex",
+        "pattern",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -109,7 +128,7 @@ class Query:
         except re.error as exc:
             raise QueryError(_regex_message(exc)) from None
         self.ignore_case = bool(self._text_re.flags & re.IGNORECASE)
-        self._needle = self._needle_b = None  # type: ignore[assignment]
+        self._needle = self._needle_b = None  # type: ignore[assignment]  # a regex has no needle
         self._raw_mode = "text"
         if source.isascii():
             try:
@@ -147,7 +166,7 @@ class Query:
         mode = self._raw_mode
         if self.is_regex:
             if mode == "bytes":
-                return self._bytes_re.search(raw) is not None  # type: ignore[union-attr]
+                return self._bytes_re.search(raw) is not None  # type: ignore[union-attr]  # set in bytes mode
             return self._text_re.search(raw.decode("utf-8", "replace")) is not None
         if mode == "bytes":
             return self._needle_b in raw
@@ -171,6 +190,7 @@ class Query:
             hay = hay.lower()
             return _scan(hay, len(hay), _plain_finder(self._needle), self._needle.__contains__, "\n", "\r")
         if self.is_regex:
+            assert self._bytes_re is not None  # set in bytes mode
             return self._regex_hits(data, end, self._bytes_re, b"\n", b"\r")
         if mode == "lower":
             hits = self._anchored_hits(data, end)
@@ -179,7 +199,7 @@ class Query:
             data = data.lower()
         return _scan(data, end, _plain_finder(self._needle_b), self._needle_b.__contains__, b"\n", b"\r")
 
-    def _anchored_hits(self, data, end: int) -> list[int] | None:
+    def _anchored_hits(self, data: bytes | bytearray, end: int) -> list[int] | None:
         """Case-insensitive hits found through the needle's longest part without
         letters (found exactly, so without lowering the chunk); None when that part
         is missing or too common in this chunk to pay off."""
@@ -201,18 +221,18 @@ class Query:
                 starts.append(start)
             i = data.find(anchor, i + 1, end)
 
-        def finder(hay, pos, stop):
+        def finder(hay: _Chunk, pos: int, stop: int) -> tuple[int, int] | None:
             k = bisect.bisect_left(starts, pos)
             return (starts[k], starts[k] + size) if k < len(starts) else None
         return _scan(data, end, finder, lambda content: needle in content.lower(), b"\n", b"\r")
 
-    def _regex_hits(self, hay, end, pattern, nl, cr) -> list[int]:
+    def _regex_hits(self, hay: _Chunk, end: int, pattern: _Pattern, nl: str | bytes, cr: str | bytes) -> list[int]:
         if self._linewise:
             return _linewise_hits(hay, end, pattern, nl, cr)
 
         prefix = self._prefix if pattern is self._bytes_re else None
 
-        def finder(h, pos, stop):
+        def finder(h: _Chunk, pos: int, stop: int) -> tuple[int, int] | None:
             if prefix is not None:  # every match starts with it: go from one to the next
                 i = h.find(prefix, pos, stop)
                 tries = 0
@@ -268,16 +288,17 @@ def _literal_prefix(source: str, shortest: int = 3) -> bytes | None:
     return text[:end].encode("ascii") if end >= shortest else None
 
 
-def _plain_finder(needle):
+def _plain_finder(needle: str | bytes) -> _Finder:
     size = len(needle)
 
-    def finder(hay, pos, stop):
+    def finder(hay: _Chunk, pos: int, stop: int) -> tuple[int, int] | None:
         i = hay.find(needle, pos, stop)
         return (i, i + size) if i >= 0 else None
     return finder
 
 
-def _scan(hay, end: int, finder, check, nl, cr) -> list[int]:
+def _scan(hay: _Chunk, end: int, finder: _Finder, check: Callable[[_Chunk], bool],
+          nl: str | bytes, cr: str | bytes) -> list[int]:
     """Line numbers of matches in ``hay[:end]`` (bytes or str of whole lines).
 
     ``finder(hay, pos, end)`` gives the next candidate (start, stop) at or after
@@ -312,7 +333,7 @@ def _scan(hay, end: int, finder, check, nl, cr) -> list[int]:
     return hits
 
 
-def _linewise_hits(hay, end: int, pattern, nl, cr) -> list[int]:
+def _linewise_hits(hay: _Chunk, end: int, pattern: _Pattern, nl: str | bytes, cr: str | bytes) -> list[int]:
     """Line numbers of lines matching ``pattern`` on their own (the slow path)."""
     if end <= 0:
         return []
@@ -354,7 +375,7 @@ class _Reporter:
 
 
 def search_lines(source: LineSource, query: Query | str, *, cancel: threading.Event | None = None,
-                 progress: Progress | None = None, batch: int = BATCH_LINES) -> array:
+                 progress: Progress | None = None, batch: int = BATCH_LINES) -> array[int]:
     """Positions (in ``source``) of the lines that match, ascending.
 
     Reads the source in batches of ``batch`` lines; ``progress(lines_done, total)``.
@@ -396,7 +417,7 @@ def _chunks(blocks: list[BlockSpan], size: int) -> Iterator[tuple[int, int, int,
 
 
 def search_index(index: LogIndex, query: Query | str, *, cancel: threading.Event | None = None,
-                 progress: Progress | None = None, chunk_size: int = CHUNK_SIZE) -> array:
+                 progress: Progress | None = None, chunk_size: int = CHUNK_SIZE) -> array[int]:
     """Line numbers (of the whole log) of the lines that match, ascending.
 
     Scans the raw bytes of the part indexed when called, a chunk of whole blocks at a
@@ -427,7 +448,7 @@ def search_index(index: LogIndex, query: Query | str, *, cancel: threading.Event
 
 
 def search(source: LineSource, query: Query | str, *, cancel: threading.Event | None = None,
-           progress: Progress | None = None) -> array:
+           progress: Progress | None = None) -> array[int]:
     """Positions of matching lines in any source, by the fastest way it allows.
 
     A complete :class:`~.sources.AllLines` is scanned as raw bytes

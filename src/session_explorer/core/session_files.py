@@ -30,8 +30,8 @@ from .interaction_stats import InteractionStats, JsonlSummary
 from .interactions import JsonlReader
 from .layout import session_id_of
 from .models import Interaction
-from .watch import DirectoryWatcher
 from .tail import NewFile, RemovedFile
+from .watch import DirectoryWatcher
 
 #: A session whose file changed this recently (seconds) is shown as live.
 GROWING_SECONDS = 30.0

@@ -363,10 +363,9 @@ class FileFollower:
             self._read_to(events, name.st_size)
         elif name.st_size > self._pos:
             self._read_to(events, name.st_size)
-        elif changed and self._tail:
-            # Same size but modified: make sure it was not truncated and refilled.
-            if self._read_checked(0) is None:
-                self._rewritten(events)
+        elif changed and self._tail and self._read_checked(0) is None:
+            # Same size but modified, and not what was read: truncated and refilled.
+            self._rewritten(events)
 
     def _drain_open_file(self, events: list[TailEvent]) -> bool:
         """Read the open (old) file towards its end; False if the budget ran out."""
@@ -473,7 +472,7 @@ def _open_read_only(path: str) -> BinaryIO:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     try:
-        return open(fd, "rb", buffering=0)  # noqa: SIM115 - kept open by the follower
+        return open(fd, "rb", buffering=0)  # kept open by the follower
     except BaseException:
         os.close(fd)
         raise

@@ -54,14 +54,14 @@ def off_ui(method: Any) -> Any:
     checked.__name__ = method.__name__
     checked.__qualname__ = name
     checked.__doc__ = method.__doc__
-    checked.__wrapped__ = method  # type: ignore[attr-defined]
+    checked.__wrapped__ = method  # type: ignore[attr-defined]  # as functools.wraps sets it
     return checked
 
 
 class _CheckedLock:
     """A lock whose acquisition off the rule is recorded."""
 
-    def __init__(self, name: str, lock: Any) -> None:
+    def __init__(self, name: str, lock: threading.Lock | threading.RLock) -> None:
         self._name = name
         self._lock = lock
 

@@ -74,7 +74,7 @@ def load_app_module(name: str) -> types.ModuleType:
     source = importlib.resources.files(__package__).joinpath(f"{name}.py").read_text("utf-8")
     code = compile(source, f"{APP_SOURCE_ROOT}/{name}.py", "exec", dont_inherit=True)
     module = types.ModuleType(f"cycling_ai.{name}")
-    exec(code, module.__dict__)  # noqa: S102 - our own packaged source
+    exec(code, module.__dict__)  # our own packaged source
     return module
 
 
@@ -161,13 +161,13 @@ class SessionPlan:
 
 
 #: The first sessions of every run, so that even a short run shows every case.
-OPENING = (
-    ("plan", "gemini", dict(follow_up=True)),
-    ("review", "openai", dict(rate_limits=1)),
-    ("broken_export", "anthropic", dict(slow=True, follow_up=False)),
-    ("weekend", "gemini", dict(follow_up=False)),
-    ("quick", "anthropic", dict(same_second=True)),
-    ("plan", "openai", dict(follow_up=True)),
+OPENING: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("plan", "gemini", {"follow_up": True}),
+    ("review", "openai", {"rate_limits": 1}),
+    ("broken_export", "anthropic", {"slow": True, "follow_up": False}),
+    ("weekend", "gemini", {"follow_up": False}),
+    ("quick", "anthropic", {"same_second": True}),
+    ("plan", "openai", {"follow_up": True}),
 )
 KINDS = ("plan", "plan", "review", "review", "quick", "quick", "weekend", "broken_export")
 
@@ -177,7 +177,7 @@ def plan_session(index: int, rng: random.Random) -> SessionPlan:
     if index < len(OPENING):
         kind, provider, options = OPENING[index]
         model = PROVIDERS[provider].models[0]
-        return SessionPlan(index, kind, provider, model, athlete, **options)  # type: ignore[arg-type]
+        return SessionPlan(index, kind, provider, model, athlete, **options)
     kind = KINDS[rng.randrange(len(KINDS))]
     provider = ("gemini", "openai", "anthropic")[rng.randrange(3)]
     models = PROVIDERS[provider].models
@@ -324,7 +324,7 @@ class Agent:
             agent_log.info("Dispatched %d tool calls to the worker pool", len(calls))
             gates[0].set()
             gates[-1].wait()
-        for call, future in zip(calls, results):
+        for call, future in zip(calls, results, strict=True):
             result = future.result()
             self.results.setdefault(call.name, []).append(result)
             self.turns.append(Turn("tool", tool_call_id=call.id, name=call.name, result=result))

@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 
@@ -83,7 +83,7 @@ class VirtualTimeline:
     def epoch(self) -> int:
         # The virtual wall clock is read as UTC so that the number does not depend
         # on the machine's time zone.
-        return int(self.clock().replace(tzinfo=timezone.utc).timestamp())
+        return int(self.clock().replace(tzinfo=UTC).timestamp())
 
     def pause(self, seconds: float) -> None:
         self.clock.advance(seconds)

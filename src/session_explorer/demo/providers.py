@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from .clock import Timeline
 
@@ -224,7 +224,7 @@ class FakeOpenAI(FakeProvider):
     name = "openai"
     label = "OpenAI"
     models = ("gpt-4o-mini", "gpt-4.1")
-    _snapshots = {"gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-4.1": "gpt-4.1-2025-04-14"}
+    _snapshots: ClassVar[dict[str, str]] = {"gpt-4o-mini": "gpt-4o-mini-2024-07-18", "gpt-4.1": "gpt-4.1-2025-04-14"}
 
     def build_request(self, system: str, turns: list[Turn], tools: list[ToolSpec]) -> dict[str, Any]:
         messages: list[dict[str, Any]] = [{"role": "system", "content": system}]
@@ -267,7 +267,7 @@ class FakeOpenAI(FakeProvider):
         if reply.tool_calls:
             message["tool_calls"] = [_openai_tool_call(c) for c in reply.tool_calls]
         message["refusal"] = None
-        if reply.truncated:
+        if reply.truncated:  # noqa: SIM108 - a nested conditional expression would read worse
             finish = "length"
         else:
             finish = "tool_calls" if reply.tool_calls else "stop"
@@ -311,7 +311,7 @@ class FakeAnthropic(FakeProvider):
     name = "anthropic"
     label = "Anthropic"
     models = ("claude-sonnet-4-5", "claude-haiku-4-5")
-    _snapshots = {
+    _snapshots: ClassVar[dict[str, str]] = {
         "claude-sonnet-4-5": "claude-sonnet-4-5-20250929",
         "claude-haiku-4-5": "claude-haiku-4-5-20251001",
     }
@@ -352,7 +352,7 @@ class FakeAnthropic(FakeProvider):
         return request
 
     def build_response(self, reply: Reply, usage: Usage) -> dict[str, Any]:
-        if reply.truncated:
+        if reply.truncated:  # noqa: SIM108 - a nested conditional expression would read worse
             stop = "max_tokens"
         else:
             stop = "tool_use" if reply.tool_calls else "end_turn"

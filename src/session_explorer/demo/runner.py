@@ -12,6 +12,7 @@ record factory back as they were afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import heapq
 import itertools
@@ -95,10 +96,8 @@ def remove_demo_files(out_dir: Path) -> None:
     if interactions.is_dir():
         for path in interactions.glob("session_*.jsonl"):
             path.unlink()
-        try:
+        with contextlib.suppress(OSError):  # someone else's files live there too
             interactions.rmdir()
-        except OSError:
-            pass  # someone else's files live there too
 
 
 def demo_files(out_dir: Path) -> list[Path]:
@@ -180,7 +179,7 @@ class Scheduler:
     def run(self) -> bool:
         """Run until every task is done (True) or the timeline is stopped (False)."""
         while self._queue:
-            wake, order, steps, ctx = self._queue[0]
+            wake, _order, steps, ctx = self._queue[0]
             if not self.timeline.wait_until(wake):
                 return False
             heapq.heappop(self._queue)
@@ -237,7 +236,8 @@ def virtual_gaps(timeline: VirtualTimeline, rng: random.Random, sessions: int) -
         target = now + timedelta(seconds=rng.uniform(25.0, 80.0))
         if (index == sessions - 1 and index > 1) or target.hour >= 21:
             morning = (now + timedelta(days=1)).date()
-            target = datetime(morning.year, morning.month, morning.day, 7 + rng.randrange(2), rng.randrange(60), rng.randrange(60))
+            target = datetime(morning.year, morning.month, morning.day,
+                              7 + rng.randrange(2), rng.randrange(60), rng.randrange(60))
         target = target.replace(microsecond=rng.randrange(500) * 1000)
         return (target - now).total_seconds()
 
@@ -254,7 +254,8 @@ def live_gaps(rng: random.Random, rate: float, scale: float) -> Callable[[int, b
     return gap
 
 
-def _run(env: RunEnv, scheduler: Scheduler, sessions: int | None, next_gap: Callable[[int, bool], float], mode: str) -> bool:
+def _run(env: RunEnv, scheduler: Scheduler, sessions: int | None, next_gap: Callable[[int, bool], float],
+         mode: str) -> bool:
     timeline, rng = env.timeline, env.rng
     cli_log.info("cycling-ai 0.9.3 starting (%s)", mode)
     timeline.pause(rng.uniform(0.05, 0.2))

@@ -118,7 +118,7 @@ class Tools:
                 age,
             )
         today = self.timeline.now().date()
-        forecast = []
+        forecast: list[dict[str, Any]] = []
         for offset in range(days):
             day = today + timedelta(days=offset)
             condition = self.rng.choice(CONDITIONS)

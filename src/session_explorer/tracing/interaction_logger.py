@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from contextvars import Token
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -66,7 +67,7 @@ class InteractionLogger:
                 c for c in session_id_candidates(clock()) if claim_session_id(c)
             )
 
-        self._token = session_id_context.set(self.session_id)
+        self._token: Token[str] | None = session_id_context.set(self.session_id)
         if enabled:
             logger.info("LLM interaction logging enabled. Log file: %s", self.session_file)
         else:
@@ -92,7 +93,7 @@ class InteractionLogger:
         self,
         provider: str,
         model: str,
-        input: Any,  # noqa: A002 - the seed's field name
+        input: Any,  # the seed's field name
         output: Any,
         *,
         usage: Any = None,
@@ -167,4 +168,4 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-__all__ = ["InteractionLogger", "DEFAULT_LOG_DIR"]
+__all__ = ["DEFAULT_LOG_DIR", "InteractionLogger"]

@@ -45,7 +45,7 @@ class _Converter:
         self.scrub = scrub
         self.seen: set[int] = set()
 
-    def convert(self, value: Any) -> Any:  # noqa: C901 - one flat dispatch on type
+    def convert(self, value: Any) -> Any:  # one flat dispatch on type
         if value is None or isinstance(value, (bool, int)):
             return value
         if isinstance(value, str):
@@ -92,7 +92,7 @@ class _Converter:
             if callable(fn):
                 try:
                     return self.convert(fn())
-                except Exception:  # noqa: BLE001 - fall through to the next form
+                except Exception:  # fall through to the next form
                     pass
         attrs = getattr(value, "__dict__", None)
         if isinstance(attrs, dict) and attrs:
@@ -109,5 +109,5 @@ class _Converter:
 def _safe_repr(value: Any) -> str:
     try:
         return repr(value)
-    except Exception:  # noqa: BLE001 - a broken __repr__ must not break logging
+    except Exception:  # a broken __repr__ must not break logging
         return f"<{type(value).__name__} object>"

@@ -16,7 +16,9 @@ from __future__ import annotations
 import json
 import logging
 import logging.handlers
+import os
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,7 @@ class SessionLogFilter(logging.Filter):
 _PREVIOUS = "_session_explorer_previous"
 
 
-def _session_record_factory(previous: Any) -> Any:
+def _session_record_factory(previous: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
     """Wrap the previous record factory so each record carries the id at creation."""
     get_session_id = session_id_context.get
 
@@ -93,7 +95,8 @@ class _CurrentSessionId:
     def __str__(self) -> str:
         return session_id_context.get()
 
-    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 _RESERVED = frozenset(
@@ -143,7 +146,7 @@ def default_app_name() -> str:
 def configure_logging(
     level: int | str = logging.INFO,
     verbose: bool = False,
-    log_file: str | Path | None | bool = None,
+    log_file: str | Path | bool | None = None,
     *,
     app_name: str | None = None,
     json_lines: bool = False,
@@ -185,7 +188,7 @@ def configure_logging(
         _attach(root, console_handler)
 
     if log_file is not False:
-        path = Path(log_file) if log_file not in (None, True) else (
+        path = Path(log_file) if isinstance(log_file, (str, os.PathLike)) else (
             Path("logs") / f"{app_name or default_app_name()}.log"
         )
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -28,18 +29,19 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.widgets import Footer
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from session_explorer.core import threadcheck
 from session_explorer.core.catalog import Catalog, CatalogState, IndexProgress, SessionNotFound
-from session_explorer.core.live.feed import LiveFeed
 from session_explorer.core.filters import LevelStep
 from session_explorer.core.layout import Layout
+from session_explorer.core.live.feed import LiveFeed
 from session_explorer.core.models import Interaction, SessionSummary
 from session_explorer.core.search import Query, QueryError, compile_query, search
+from session_explorer.core.sources import EMPTY_SOURCE, LineSource
 from session_explorer.core.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import PaletteCommand, SessionCommands
 from session_explorer.ui.controllers.live import (
@@ -50,7 +52,6 @@ from session_explorer.ui.controllers.live import (
 )
 from session_explorer.ui.messages import CatalogOpened, WorkerFailed
 from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
-from session_explorer.core.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui.widgets.empty_state import EmptyState
 from session_explorer.ui.widgets.interactions_view import InteractionsView, find_interactions
 from session_explorer.ui.widgets.log_view import LogView
@@ -108,7 +109,7 @@ class ExplorerApp(App[None]):
 
     Selecting an interaction marks the app-log lines logged while it ran; moving in
     the app log selects the interaction the line under the cursor belongs to.
-    """
+    """  # noqa: E501 - a row of the Markdown table above cannot wrap
 
     CSS_PATH = "app.tcss"
     TITLE = "session-explorer"
@@ -241,7 +242,7 @@ class ExplorerApp(App[None]):
             # (see ``_start_background``).
             self.catalog.open(background=False)
             state = self.catalog.state()
-        except Exception as error:  # noqa: BLE001 - shown to the user, not fatal
+        except Exception as error:  # shown to the user, not fatal
             self.post_message(WorkerFailed("opening the logs", error))
             return
         try:
@@ -260,7 +261,7 @@ class ExplorerApp(App[None]):
             # trip through another worker before the first screen).
             self._read_session(feed, first, token, keep_position=False)
 
-    def _feed_batch(self, batch) -> None:  # noqa: ANN001 - the feed's threads
+    def _feed_batch(self, batch) -> None:  # the feed's threads
         self.post_message(LiveBatchArrived(batch))
 
     def _feed_state(self, state: CatalogState) -> None:
@@ -280,7 +281,7 @@ class ExplorerApp(App[None]):
         feed.wait_applied(token)
         try:
             read = self.catalog.read_session(session_id)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             self.post_message(WorkerFailed(f"reading session {session_id}", error))
             return
         if not get_current_worker().is_cancelled:
@@ -361,7 +362,7 @@ class ExplorerApp(App[None]):
             if self.feed is not None:
                 self.feed.ack()
 
-    def _take_batch(self, batch) -> None:  # noqa: ANN001
+    def _take_batch(self, batch) -> None:
         for problem in batch.problems:
             self.notify(problem, severity="warning", timeout=8)
         if batch.progress is not None:
@@ -432,7 +433,9 @@ class ExplorerApp(App[None]):
                 self._selection_timer.stop()
                 self._selection_timer = None
             if rapid:
-                self._selection_timer = self.set_timer(SELECTION_PAUSE, partial(self._show_selected, message.session_id))
+                self._selection_timer = self.set_timer(
+                    SELECTION_PAUSE, partial(self._show_selected, message.session_id)
+                )
             else:
                 self.call_after_refresh(self._show_selected, message.session_id)
 
@@ -697,7 +700,7 @@ class ExplorerApp(App[None]):
             self._facts_base = self._base
             self.read_facts(self._base, self.current_session is not None, None, self._facts_cancel)
 
-    def _source_grew(self, start: int, lines: list) -> None:  # noqa: ANN001
+    def _source_grew(self, start: int, lines: list) -> None:
         """New lines joined the shown session (at ``start``): a plain view shows
         them at once, a filtered one once the facts have read them."""
         if self._view.is_plain:
@@ -735,7 +738,7 @@ class ExplorerApp(App[None]):
                 facts = SessionFacts.read(base, with_times=with_times, cancel=cancel, progress=progress)
             else:
                 facts.extend(base, cancel=cancel, progress=progress)
-        except Exception as error:  # noqa: BLE001 - shown to the user
+        except Exception as error:  # shown to the user
             self.post_message(WorkerFailed("reading the session's levels", error))
             return
         if not cancel.is_set():
@@ -814,7 +817,7 @@ class ExplorerApp(App[None]):
                 return index
         return None
 
-    def _session_start(self) -> object:
+    def _session_start(self) -> datetime | None:
         for summary in self.sessions_pane.summaries:
             if summary.id == self.current_session:
                 return summary.start
@@ -823,7 +826,7 @@ class ExplorerApp(App[None]):
     def _session_windows(self) -> list[Window | None]:
         if self._windows is None or len(self._windows) != len(self.interactions_pane.interactions):
             self._windows = interaction_windows(
-                list(self.interactions_pane.interactions), self._session_start()  # type: ignore[arg-type]
+                list(self.interactions_pane.interactions), self._session_start()
             )
         return self._windows
 
@@ -864,8 +867,8 @@ class ExplorerApp(App[None]):
                 self.call_from_thread(self._search_progress, cancel, done * 100 // total)
 
         try:
-            found = search(source, query, cancel=cancel, progress=progress)  # type: ignore[arg-type]
-        except Exception as error:  # noqa: BLE001 - shown to the user
+            found = search(source, query, cancel=cancel, progress=progress)
+        except Exception as error:  # shown to the user
             self.post_message(WorkerFailed("searching", error))
             return
         if not cancel.is_set():
@@ -937,7 +940,7 @@ class ExplorerApp(App[None]):
 
         try:
             found = find_interactions(query, interactions, cancel=cancel, progress=progress)
-        except Exception as error:  # noqa: BLE001 - shown to the user
+        except Exception as error:  # shown to the user
             self.post_message(WorkerFailed("searching", error))
             return
         if not cancel.is_set():
@@ -951,7 +954,7 @@ class ExplorerApp(App[None]):
             return
         pane = self.interactions_pane
         shown = pane.interactions
-        if len(shown) < len(searched) or any(a is not b for a, b in zip(searched, shown)):
+        if len(shown) < len(searched) or any(a is not b for a, b in zip(searched, shown, strict=False)):
             self._search_interactions(query, quiet=quiet)  # read again meanwhile: again
             return
         self._searching = False
@@ -979,7 +982,9 @@ class ExplorerApp(App[None]):
         """The pane ``/`` searches: the focused one of the two, else the app log;
         the other one when that one is hidden (a maximised pane); None: neither shows."""
         log, interactions = self.log_pane, self.interactions_pane
-        order = [interactions, log] if self.focused is interactions else [log, interactions]
+        order: list[LogView | InteractionsView] = (
+            [interactions, log] if self.focused is interactions else [log, interactions]
+        )
         for pane in order:
             if self._pane_shown(pane):
                 return "interactions" if pane is interactions else "log"
@@ -1051,7 +1056,8 @@ class ExplorerApp(App[None]):
         def choose() -> None:
             assert self._facts is not None
             commands = [
-                (f"{name or '(no logger)'}", partial(self.set_logger, name), f"{count:,} line{'s' if count != 1 else ''}")
+                (f"{name or '(no logger)'}", partial(self.set_logger, name),
+                 f"{count:,} line{'s' if count != 1 else ''}")
                 for name, count in self._facts.logger_choices()
             ]
             self.search_commands(commands, placeholder="Filter by logger…")
@@ -1185,7 +1191,7 @@ class ExplorerApp(App[None]):
             ("An interaction (enter)", InteractionDetail.BINDINGS),
         ]))
 
-    def action_go_to_session(self, session_id: str) -> None:
+    def action_go_to_session(self, session_id: str | None) -> None:
         self.sessions_pane.select_session(session_id)
 
     async def action_quit(self) -> None:
@@ -1204,7 +1210,7 @@ class ExplorerApp(App[None]):
 
         closing = threading.Thread(target=close, name="closing", daemon=True)
         closing.start()
-        self._closing = closing
+        self._closing_thread = closing  # not _closing: textual's own flag
 
 
 def make_app(

@@ -313,8 +313,8 @@ def add_json_field(
 ) -> None:
     """A JSON value pretty-printed and highlighted, cut to ``limits``."""
     lines = json_lines(value, limits.fold, indent=indent)
-    count = used = 0
-    for runs in lines:
+    used = 0
+    for count, runs in enumerate(lines):
         if (limits.lines and count >= limits.lines) or used >= limits.chars:
             rest = sum(1 for _ in itertools.islice(lines, MAX_COUNTED_LINES))
             capped = rest == MAX_COUNTED_LINES
@@ -324,7 +324,6 @@ def add_json_field(
             return
         line = _runs_text(runs)
         out.add(line)
-        count += 1
         used += len(line)
 
 
@@ -507,7 +506,8 @@ def summary_pieces(interaction: Interaction, limits: Limits, *, expanded: bool) 
         _row(out, "error", value)
         if hidden:
             out.truncated = True
-            out.add(Text(" " * (SUMMARY_LABEL_WIDTH + 1)) + hidden_chars_note(hidden, expanded=expanded, bound=limits.chars))
+            out.add(Text(" " * (SUMMARY_LABEL_WIDTH + 1))
+                    + hidden_chars_note(hidden, expanded=expanded, bound=limits.chars))
     return out.finish(), out.truncated
 
 

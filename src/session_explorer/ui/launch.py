@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from session_explorer.errors import PROG, CliError
 from session_explorer.core.layout import LayoutError, discover
+from session_explorer.errors import PROG, CliError
 from session_explorer.ui.app import directory_label, make_app
 
 
@@ -62,10 +63,8 @@ def _prepare_index_workers(app_logs: tuple[Path, ...]) -> None:
         return
     total = 0
     for path in app_logs:
-        try:
+        with contextlib.suppress(OSError):
             total += path.stat().st_size
-        except OSError:
-            pass
     if total >= PARALLEL_MIN_BYTES:
         from multiprocessing import resource_tracker
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import threading
 from array import array
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress
@@ -27,13 +27,13 @@ from session_explorer.core.filters import (
 )
 from session_explorer.core.levels import WARNING_RANK
 from session_explorer.core.models import Interaction, LogLine
+from session_explorer.core.sources import LineSource
 from session_explorer.core.timeline import (
     Window,
     is_time_ordered,
     lines_in_window,
     merge_timeline,
 )
-from session_explorer.core.sources import LineSource
 from session_explorer.ui.timeline_source import TimelineSource
 
 #: ``bytes.translate`` table: level rank -> 1 for warnings and above.
@@ -174,10 +174,7 @@ class ReadingView:
         if timeline and facts is not None and facts.times is not None:
             shown: LineSource = filtered if filtered is not None else base
             count = len(shown)
-            if filtered is not None:
-                times = [facts.times[n] for n in filtered.line_numbers]
-            else:
-                times = facts.times[:count]
+            times = [facts.times[n] for n in filtered.line_numbers] if filtered is not None else facts.times[:count]
             items = merge_timeline(times, interactions)
             merged = TimelineSource(shown, interactions, items, session_id)
         return cls(base, filtered, merged)
@@ -185,7 +182,7 @@ class ReadingView:
     @property
     def source(self) -> LineSource:
         if self.timeline is not None:
-            return self.timeline  # type: ignore[return-value]
+            return self.timeline  # type: ignore[return-value]  # rows of lines and interactions
         if self.filtered is not None:
             return self.filtered
         return self.base
@@ -251,7 +248,7 @@ class ReadingView:
             }
         return self._timeline_positions
 
-    def positions(self, lines: range | Iterable[int]) -> Container[int]:
+    def positions(self, lines: range | Iterable[int]) -> Collection[int]:
         """The positions of those ``lines`` of ``base`` that are shown."""
         if self.is_plain:
             return lines if isinstance(lines, range) else set(lines)

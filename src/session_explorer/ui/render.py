@@ -31,7 +31,7 @@ from session_explorer.core.models import (
     RecordHead,
     SessionSummary,
 )
-from session_explorer.core.text import control_picture, visible_pieces  # noqa: F401 (re-export)
+from session_explorer.core.text import control_picture, visible_pieces  # noqa: F401 - control_picture is re-exported
 
 #: Shown where a line is not loaded yet.
 PLACEHOLDER = "…"

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from session_explorer.core.models import Interaction, LogLine, RecordHead
+from session_explorer.core.sources import LineSource
 from session_explorer.core.timeline import TimelineItem
 from session_explorer.ui import render
-from session_explorer.core.sources import LineSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ class InteractionRow:
         return None
 
     @property
-    def timestamp(self):  # noqa: ANN201 - the interaction's time
+    def timestamp(self):  # the interaction's time
         return self.interaction.timestamp
 
 
@@ -86,7 +86,7 @@ class TimelineSource:
                 return position
         return max(0, len(self.items) - 1)
 
-    def read(self, start: int, stop: int) -> list[LogLine | InteractionRow]:  # type: ignore[override]
+    def read(self, start: int, stop: int) -> list[LogLine | InteractionRow]:
         wanted = self.items[max(start, 0):max(stop, 0)]
         numbers = [item.index for item in wanted if item.kind == "line"]
         read: dict[int, LogLine] = {}

@@ -26,15 +26,17 @@ def _key(paths: list[Path]) -> str | None:
 def restore(index: LogIndex, store: CacheStore) -> bool:
     """Load the index's saved state when its files still hold it (True if so)."""
     key = _key(index.paths)
-    entry = store.load(KIND, key) if key is not None else None
+    if key is None:
+        return False
+    entry = store.load(KIND, key)
     if not isinstance(entry, dict):
         return False
     marks = entry.get("files")
     paths = [str(p) for p in index.paths]
     if not isinstance(marks, list) or [m.get("path") for m in marks] != paths:
         return False
-    if not all(holds(saved, path) for saved, path in zip(marks, paths)):
-        store.delete(KIND, key)  # type: ignore[arg-type]
+    if not all(holds(saved, path) for saved, path in zip(marks, paths, strict=True)):
+        store.delete(KIND, key)
         return False
     try:
         index.import_state(entry["state"])
@@ -51,7 +53,7 @@ def save(index: LogIndex, store: CacheStore) -> None:
         return
     state = index.export_state()
     indexed = state["indexed"]
-    marks = [mark(str(path), covered) for path, covered in zip(index.paths, indexed)]  # type: ignore[call-overload]
+    marks = [mark(str(path), covered) for path, covered in zip(index.paths, indexed, strict=False)]
     if any(m is None for m in marks):
         return
     store.save(KIND, key, {"files": marks, "state": state})

@@ -41,11 +41,13 @@ def save(files: Iterable[Any], store: CacheStore) -> None:
         if state is None:
             continue
         key = file_key(file.name)
-        found = mark(file.name, state["offset"]) if key is not None else None
+        if key is None:
+            continue
+        found = mark(file.name, state["offset"])
         if found is None:
             continue
         state["mark"] = found
-        values[key] = state  # type: ignore[index]
+        values[key] = state
     store.save_many(KIND, values)
 
 

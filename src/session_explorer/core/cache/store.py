@@ -13,6 +13,7 @@ Nothing here raises to the caller: a cache is never worth failing for.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -188,10 +189,8 @@ class CacheStore:
                 self._fail(f"the cache {self.path} failed ({error})")
 
     def _rollback(self) -> None:
-        try:
+        with contextlib.suppress(sqlite3.Error):
             self._db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
 
     def _trim(self) -> None:
         total = self._db.execute("SELECT COALESCE(SUM(size), 0) FROM entries").fetchone()[0]
@@ -205,11 +204,8 @@ class CacheStore:
                 break
 
     def delete(self, kind: str, key: str) -> None:
-        with self._lock:
-            try:
-                self._db.execute("DELETE FROM entries WHERE kind = ? AND key = ?", (kind, key))
-            except sqlite3.Error:
-                pass
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.execute("DELETE FROM entries WHERE kind = ? AND key = ?", (kind, key))
 
     # ------------------------------------------------------------- management
     def clear(self) -> int:
@@ -228,7 +224,9 @@ class CacheStore:
     def info(self) -> CacheInfo:
         with self._lock:
             try:
-                rows = self._db.execute("SELECT kind, COUNT(*), COALESCE(SUM(size), 0) FROM entries GROUP BY kind").fetchall()
+                rows = self._db.execute(
+                    "SELECT kind, COUNT(*), COALESCE(SUM(size), 0) FROM entries GROUP BY kind"
+                ).fetchall()
             except sqlite3.Error:
                 rows = []
         path = ":memory:" if self._journal == "memory" else str(self.path)
@@ -236,11 +234,8 @@ class CacheStore:
                          {kind: count for kind, count, _ in rows}, self._journal)
 
     def close(self) -> None:
-        with self._lock:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.close()
 
 
 _default: CacheStore | None = None

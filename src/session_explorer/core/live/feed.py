@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from ..catalog import (
     Catalog,
     CatalogState,
+    Change,
     IndexProgress,
     InteractionsAppended,
     InteractionsReset,
@@ -118,7 +119,7 @@ class _Gathering:
                     or self.interactions_reset or self.appended or self.sessions_changed
                     or self.progress is not None or self.problems or self.overflow)
 
-    def add(self, changes: list, watch: Watch | None) -> None:
+    def add(self, changes: list[Change], watch: Watch | None) -> None:
         shown = watch.session_id if watch is not None else None
         for change in changes:
             if isinstance(change, LinesAppended):
@@ -287,7 +288,7 @@ class LiveFeed:
             try:
                 changes = self.catalog.poll(
                     watch.session_id if watch is not None else None, showing=watch is not None, changed=changed)
-            except Exception as error:  # noqa: BLE001 - a bad poll is reported, following goes on
+            except Exception as error:  # a bad poll is reported, following goes on
                 changes = [Problem(f"following the logs: {error}")]
             self.polls += 1
             if gathering is not None and gathering.token != token:
@@ -337,7 +338,7 @@ class LiveFeed:
             last = time.monotonic()
             try:
                 state = self.catalog.state()
-            except Exception as error:  # noqa: BLE001 - reported, the list stays as it was
+            except Exception as error:  # reported, the list stays as it was
                 self._sink(LiveBatch(self._tokens, problems=(f"listing the sessions: {error}",)))
                 continue
             if state != sent and self._on_state is not None:

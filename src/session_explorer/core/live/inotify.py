@@ -14,6 +14,7 @@ caller falls back to ``watchfiles`` or to polling and says why.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -49,7 +50,7 @@ def available() -> bool:
     return sys.platform.startswith("linux") and _libc() is not None
 
 
-_LIBC: ctypes.CDLL | None | bool = False
+_LIBC: ctypes.CDLL | bool | None = False
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -62,7 +63,7 @@ def _libc() -> ctypes.CDLL | None:
             _LIBC = libc
         except (OSError, AttributeError):
             _LIBC = None
-    return _LIBC  # type: ignore[return-value]
+    return _LIBC  # type: ignore[return-value]  # no longer False once looked up
 
 
 class Inotify:
@@ -113,10 +114,8 @@ class Inotify:
 
     def interrupt(self) -> None:
         """Make a :meth:`wait` in another thread return now."""
-        try:
+        with contextlib.suppress(OSError):
             os.write(self._wake_w, b"x")
-        except OSError:
-            pass
 
     def _read(self) -> set[str] | None:
         changed: set[str] = set()
@@ -147,16 +146,12 @@ class Inotify:
                     # e.g. llm_interactions/ made by the app's first run: files may
                     # be in it before it is watched, so everything is looked at
                     lost = True
-                    try:
+                    with contextlib.suppress(OSError):
                         self.add(path)
-                    except OSError:
-                        pass
         return None if lost else changed
 
     def close(self) -> None:
         for fd in (self._fd, self._wake_r, self._wake_w):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
         self._dirs.clear()

@@ -22,8 +22,12 @@ import os
 import threading
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from . import inotify
+
+if TYPE_CHECKING:
+    from watchfiles._rust_notify import RustNotify
 
 #: Seconds between two looks at the files without file-system events.
 POLL_INTERVAL = 0.02
@@ -86,7 +90,7 @@ class Wakeup:
             return
         try:
             notify = RustNotify(self._paths, False, False, 50, True, True)
-        except Exception as error:  # noqa: BLE001 - any failure means: poll instead
+        except Exception as error:  # any failure means: poll instead
             self.reason = f"file-system events unavailable ({error})"
             return
         self.mode = "events"
@@ -114,25 +118,25 @@ class Wakeup:
                     with self._lock:
                         self._changed.update(found)
                     self._poked.set()
-        except Exception as error:  # noqa: BLE001 - the watcher died: poll from now on
+        except Exception as error:  # the watcher died: poll from now on
             self.mode, self.reason = "polling", f"file-system events stopped ({error})"
             self._poked.set()
         finally:
             watcher.close()
 
-    def _watch(self, notify: object) -> None:
+    def _watch(self, notify: RustNotify) -> None:
         last_event = time.monotonic()
         try:
             while not self._stop.is_set():
                 quiet = time.monotonic() - last_event > QUIET_AFTER
                 step = QUIET_STEP_MS if quiet else BUSY_STEP_MS
-                found = notify.watch(DEBOUNCE_MS, step, 500, self._stop)  # type: ignore[attr-defined]
+                found = notify.watch(DEBOUNCE_MS, step, 500, self._stop)
                 if isinstance(found, set) and found:
                     last_event = time.monotonic()
                     with self._lock:
                         self._changed.update(path for _kind, path in found)
                     self._poked.set()
-        except Exception as error:  # noqa: BLE001 - the watcher died: poll from now on
+        except Exception as error:  # the watcher died: poll from now on
             self.mode, self.reason = "polling", f"file-system events stopped ({error})"
             self._poked.set()
         finally:

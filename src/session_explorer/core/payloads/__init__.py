@@ -77,7 +77,7 @@ def normalise(
     """
     try:
         return _normalise(obj, line_number, offset, raw_text, light)
-    except Exception:  # noqa: BLE001 - a normaliser bug must not lose the line
+    except Exception:  # a normaliser bug must not lose the line
         return Interaction(
             number=line_number,
             line_number=line_number,
@@ -95,6 +95,7 @@ def _normalise(
     response = assemble_stream(first_present(obj, "output", "response"))
     out_shape = response_shape(response)
     in_shape = request_shape(request, hint=out_shape)
+    output_calls: tuple[ToolCall, ...]
     if light:
         # For summaries: counts, model, usage, time and error; no conversation.
         messages: list[Message] = []
@@ -136,13 +137,13 @@ def _name_tool_results(messages: list[Message]) -> tuple[Message, ...]:
 
 
 __all__ = [
-    "normalise",
-    "parse_timestamp",
-    "SHAPES",
-    "OPENAI_CHAT",
-    "OPENAI_RESPONSES",
     "ANTHROPIC",
     "GEMINI",
+    "OPENAI_CHAT",
+    "OPENAI_RESPONSES",
     "PLAIN",
+    "SHAPES",
     "UNKNOWN",
+    "normalise",
+    "parse_timestamp",
 ]

@@ -94,8 +94,9 @@ def part_text(part: Any) -> str:
         return "[redacted thinking]"
     if kind == "refusal":
         return marked("refusal", part.get("refusal"))
-    if isinstance(part.get("text"), str):
-        return part["text"]
+    found = part.get("text")
+    if isinstance(found, str):
+        return found
     if isinstance(kind, str) and kind in _MEDIA:
         return f"[{_MEDIA[kind]}]"
     return ""

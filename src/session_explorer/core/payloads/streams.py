@@ -9,7 +9,7 @@ response. A list that is none of these is returned as it is.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from . import gemini
 from .parts import arguments_of
@@ -104,7 +104,7 @@ def _coalesce_text(parts: list[Any]) -> list[Any]:
     return joined
 
 
-def _is_text_part(part: Any) -> bool:
+def _is_text_part(part: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(part, dict) and isinstance(part.get("text"), str)
 
 

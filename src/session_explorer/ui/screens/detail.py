@@ -20,7 +20,7 @@ from textual.message import Message as TextualMessage
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-from session_explorer.core.models import Interaction
+from session_explorer.core.models import Interaction, Message
 from session_explorer.ui import detail_render as dr
 
 #: Builds a block's pieces: ``expanded -> (pieces, truncated)``.
@@ -224,20 +224,7 @@ class InteractionDetail(ModalScreen[None]):
         if interaction.parse_error is not None:
             return [self._block(dr.malformed_pieces, interaction, copy_text=record,
                                 label="the malformed line", classes="-error")]
-        blocks: list[MessageBlock] = []
-        for number, message in enumerate(interaction.messages, 1):
-            classes = dr.role_class(message.role) + (" -error" if message.is_error else "")
-            build = self._limited(
-                lambda limits, expanded, m=message: dr.message_pieces(m, limits, expanded=expanded)
-            )
-            blocks.append(
-                MessageBlock(
-                    build,
-                    copy_text=lambda m=message: dr.body_text(m.text, m.tool_calls),
-                    label=f"message {number} ({message.role})",
-                    classes=classes,
-                )
-            )
+        blocks = [self._message_block(number, message) for number, message in enumerate(interaction.messages, 1)]
         if interaction.shape == "unknown" and interaction.raw is not None:
             blocks.append(self._block(dr.unknown_pieces, interaction, copy_text=record,
                                       label="the record"))
@@ -254,6 +241,18 @@ class InteractionDetail(ModalScreen[None]):
                         classes="-summary" + (" -error" if interaction.error else ""))
         )
         return blocks
+
+    def _message_block(self, number: int, message: Message) -> MessageBlock:
+        classes = dr.role_class(message.role) + (" -error" if message.is_error else "")
+        build = self._limited(
+            lambda limits, expanded: dr.message_pieces(message, limits, expanded=expanded)
+        )
+        return MessageBlock(
+            build,
+            copy_text=lambda: dr.body_text(message.text, message.tool_calls),
+            label=f"message {number} ({message.role})",
+            classes=classes,
+        )
 
     @staticmethod
     def _limited(

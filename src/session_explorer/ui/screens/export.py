@@ -18,13 +18,13 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from session_explorer.core.export import ExportError, check_target, export
+from session_explorer.core.export import ExportError, Format, check_target, export
 
 if TYPE_CHECKING:
     from session_explorer.core.catalog import Catalog
 
 
-def export_format(path: Path) -> str:
+def export_format(path: Path) -> Format:
     """``json`` for a ``.json`` file, else ``md``."""
     return "json" if path.suffix.lower() == ".json" else "md"
 
@@ -115,7 +115,7 @@ class ExportScreen(ModalScreen[Path | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def write(self, path: Path, force: bool) -> None:
         try:
-            written = export(self.catalog, self.session_id, fmt=export_format(path),  # type: ignore[arg-type]
+            written = export(self.catalog, self.session_id, fmt=export_format(path),
                              output=path, force=force)
         except ExportError as error:
             exists = False
@@ -127,7 +127,7 @@ class ExportScreen(ModalScreen[Path | None]):
                     exists = False
             self.app.call_from_thread(self._failed, path, str(error), exists)
             return
-        except Exception as error:  # noqa: BLE001 - shown in the dialog
+        except Exception as error:  # shown in the dialog
             self.app.call_from_thread(self._failed, path, f"{type(error).__name__}: {error}", False)
             return
         self.app.call_from_thread(self._written, written or path)

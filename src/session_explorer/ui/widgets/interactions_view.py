@@ -24,10 +24,11 @@ from textual.widgets import DataTable
 
 from session_explorer.core.interaction_search import interaction_matches, matching_interactions
 from session_explorer.core.models import Interaction
-from session_explorer.ui.widgets.textual_private import QuietVirtualSize, settle_new_rows
 from session_explorer.core.search import Query
 from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
+from session_explorer.ui.widgets.textual_private import QuietVirtualSize, settle_new_rows
+
 
 def find_interactions(
     query: Query,
@@ -389,9 +390,9 @@ class InteractionsView(QuietVirtualSize, DataTable):
             self._note_match(row, interaction_matches(query, interaction, render.interaction_row_texts(interaction)))
         if row not in self._matched:
             return cells
-        match, current = self._styles_of_matches()
+        match_style, current = self._styles_of_matches()
         return render.highlight_interaction_cells(
-            cells, self._columns, query.spans, current if row == self._current else match
+            cells, self._columns, query.spans, current if row == self._current else match_style
         )
 
     def _note_match(self, row: int, matches: bool) -> None:

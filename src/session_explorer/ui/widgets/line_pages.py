@@ -65,9 +65,9 @@ class LinePages:
         last_page = max(0, (line_count - 1) // self.page_size)
         around = (page, page + 1, page - 1) if neighbours else (page,)
         for candidate in around:
-            if 0 <= candidate <= last_page and candidate not in self._pending:
-                if not self.is_loaded(candidate) and candidate not in self.errors:
-                    self._wanted.setdefault(candidate)
+            if (0 <= candidate <= last_page and candidate not in self._pending
+                    and not self.is_loaded(candidate) and candidate not in self.errors):
+                self._wanted.setdefault(candidate)
 
     def take_requests(self, line_count: int) -> list[PageRequest]:
         """The wanted pages, now marked as in flight, in the order they were wanted."""

@@ -21,12 +21,12 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from session_explorer.core.models import LogLine
-from session_explorer.ui import render
-from session_explorer.ui.widgets.follow import FollowChanged
-from session_explorer.ui.render import LogColumns, LogStyles
 from session_explorer.core.sources import EMPTY_SOURCE, LineSource
-from session_explorer.ui.widgets.textual_private import set_virtual_size
+from session_explorer.ui import render
+from session_explorer.ui.render import LogColumns, LogStyles
+from session_explorer.ui.widgets.follow import FollowChanged
 from session_explorer.ui.widgets.line_pages import LinePages, PageRequest
+from session_explorer.ui.widgets.textual_private import set_virtual_size
 from session_explorer.ui.widgets.wrap_layout import WrapLayout
 
 #: Component class of each field of :class:`LogStyles`.
@@ -237,7 +237,7 @@ class LogView(ScrollView, can_focus=True):
         self._pages = LinePages()
         #: First and last day of the lines read so far (the date column).
         self._days: tuple[date, date] | None = None
-        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(1024)
+        self._strips: LRUCache[tuple[int, int, int, bool, bool, int], list[Strip]] = LRUCache(1024)
         self._log_styles: LogStyles | None = None
         self._wrap_layout = WrapLayout(self._rows_of)
         self._longest_message = 0
@@ -867,7 +867,7 @@ class LogView(ScrollView, can_focus=True):
 
     def _drop_strips(self, start: int, stop: int) -> None:
         """Drop the rendered rows of lines ``start`` to ``stop`` (not wrapping)."""
-        for key in [key for key in self._strips.keys() if start <= key[0] < stop]:
+        for key in [key for key in self._strips.keys() if start <= key[0] < stop]:  # noqa: SIM118 - an LRUCache is not iterable
             self._strips.discard(key)
 
     def _clear_strips(self) -> None:

@@ -303,7 +303,7 @@ class SessionList(ScrollView, can_focus=True):
         entry = (offset.y + round(self.scroll_y)) // ROWS
         return entry if 0 <= entry < self.entry_count else None
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         entry = self._entry_at(event)
         if entry is not None:
             self.highlighted = entry

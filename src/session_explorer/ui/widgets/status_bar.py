@@ -10,7 +10,6 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.widgets import Label, ProgressBar
 
-
 #: Seconds between two redraws of the index progress.
 PROGRESS_EVERY = 0.25
 

@@ -26,16 +26,16 @@ from textual.widgets import DataTable
 def set_virtual_size(widget: Widget, size: Size) -> None:
     """``widget.virtual_size = size`` without a layout of the screen."""
     widget.set_reactive(Widget.virtual_size, size)
-    widget._scroll_update(size)  # noqa: SLF001 - see the module docstring
+    widget._scroll_update(size)  # see the module docstring
 
 
-def settle_new_rows(table: DataTable) -> None:  # type: ignore[type-arg]
+def settle_new_rows(table: DataTable) -> None:
     """Measure rows added since the table was last idle (see the module docstring)."""
-    if table._require_update_dimensions:  # noqa: SLF001
-        table._require_update_dimensions = False  # noqa: SLF001
-        new_rows = table._new_rows.copy()  # noqa: SLF001
-        table._new_rows.clear()  # noqa: SLF001
-        table._update_dimensions(new_rows)  # noqa: SLF001
+    if table._require_update_dimensions:
+        table._require_update_dimensions = False
+        new_rows = table._new_rows.copy()
+        table._new_rows.clear()
+        table._update_dimensions(new_rows)
 
 
 class QuietVirtualSize:
@@ -44,4 +44,4 @@ class QuietVirtualSize:
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
     def watch_virtual_size(self, size: Size) -> None:
-        self._scroll_update(size)  # type: ignore[attr-defined]  # noqa: SLF001
+        self._scroll_update(size)  # type: ignore[attr-defined]  # the widget class mixed with has it
