@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from session_explorer.core.filters import FilteredLines, LevelStep, LineFacets, LoggerFilter
 from session_explorer.core.index import LogIndex
-from session_explorer.core.search import compile_query, search_index, search_lines
+from session_explorer.core.query import compile_query
+from session_explorer.core.search import search_index, search_lines
 from session_explorer.core.sources import ListLines
 
 SESSION_LINES = 100_000

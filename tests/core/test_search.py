@@ -11,15 +11,9 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core.index import LogIndex
+from session_explorer.core.query import QueryError, _literal_prefix, compile_query
 from session_explorer.core.rotations import discover_rotations
-from session_explorer.core.search import (
-    QueryError,
-    _literal_prefix,
-    compile_query,
-    search,
-    search_index,
-    search_lines,
-)
+from session_explorer.core.search import search, search_index, search_lines
 from session_explorer.core.sources import AllLines, ConcatLines, ListLines, SessionLines
 from tests.hostile import rec, write_hostile_dir
 
@@ -174,8 +168,8 @@ def test_line_hits(query: str, expected: list[int]) -> None:
 @pytest.mark.parametrize("per_mib", [1 << 30, 0])  # 0: the exact part is too common
 def test_ignore_case_through_exact_part(monkeypatch, per_mib: int) -> None:
     """A case-insensitive query is found through its longest part without letters."""
-    import session_explorer.core.search as search_module
-    monkeypatch.setattr(search_module, "ANCHOR_HITS_PER_MIB", per_mib)
+    import session_explorer.core.query as query_module
+    monkeypatch.setattr(query_module, "ANCHOR_HITS_PER_MIB", per_mib)
     lines = [b"at 12:30:01 - Timeout", b"AT 12:30:01 - TIMEOUT\r", b"12:30:01 - time out",
              b"12:30:01 - timeou", b"x 12:30:01 - timeout 12:30:01 - TimeOut"] * 5
     data = b"\n".join(lines) + b"\n12:30:01 - timeout"
@@ -201,8 +195,8 @@ def test_literal_prefix(source: str, prefix: bytes | None) -> None:
 
 
 def test_regex_tries_many_literal_starts(monkeypatch) -> None:
-    import session_explorer.core.search as search_module
-    monkeypatch.setattr(search_module, "PREFIX_TRIES", 2)
+    import session_explorer.core.query as query_module
+    monkeypatch.setattr(query_module, "PREFIX_TRIES", 2)
     data = b"".join(b"key %d\n" % n for n in range(100))
     assert compile_query("re:key 9[05]$").line_hits(data) == [90, 95]
     assert compile_query("re:key 9[05]").line_hits(data) == [90, 95]

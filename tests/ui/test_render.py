@@ -9,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from session_explorer.core.models import LogLine, RecordHead
-from session_explorer.core.search import compile_query
+from session_explorer.core.query import compile_query
 from session_explorer.ui import render
 from session_explorer.ui.render import LogColumns
 from session_explorer.ui.widgets.line_pages import LinePages

@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
 
 #: Niceness of the worker processes: the live path goes first.
 WORKER_NICENESS = 10
@@ -65,28 +64,3 @@ def shutdown_shared_pool() -> None:
         pool, _shared = _shared, None
     if pool is not None:
         pool.shutdown(wait=True)
-
-
-def summarise_files(paths: list[str]) -> list[dict[str, Any] | None]:
-    """The summary of each JSONL file as a persistent-index entry (see
-    :mod:`.cache.jsonl_cache`): what a :class:`~.session_files.SessionFile` resumes
-    from. None for a file that could not be read. Runs in a worker process."""
-    from .cache.fingerprint import mark
-    from .interaction_stats import JsonlSummary
-    from .interactions import JsonlReader
-
-    out: list[dict[str, Any] | None] = []
-    for path in paths:
-        reader = JsonlReader(path)
-        summary = JsonlSummary()
-        try:
-            summary.add_new(reader)
-            found = mark(path, reader.offset) if reader.exists else None
-        except OSError:
-            found = None
-        if found is None:
-            out.append(None)
-            continue
-        out.append({"offset": reader.offset, "line_number": reader.line_number,
-                    "summary": summary.state(), "mark": found})
-    return out

@@ -28,15 +28,26 @@ from pathlib import Path
 
 from . import threadcheck
 from .app_logs import AppLogSource
-from .background import drop_shared_pool, shared_pool, summarise_files
+from .background import drop_shared_pool, shared_pool
 from .cache import jsonl_cache
+from .cache.jsonl_cache import summarise_files
 from .cache.store import CacheStore, default_store
 from .index import IndexProgress as BuildProgress
 from .index import SessionStats, background_workers, merge_by_time, merge_lazily, worker_processes_allowed
 from .interaction_stats import InteractionStats
 from .layout import Layout
-from .models import IN_PROGRESS, Interaction, LogLine, SessionSummary, session_id_time
-from .session_files import GROWING_SECONDS, LoadedInteractions, SessionFile, SessionFiles
+from .live.changes import (
+    Change,
+    IndexProgress,
+    InteractionsAppended,
+    InteractionsReset,
+    LinesAppended,
+    LogReset,
+    Problem,
+    SessionsChanged,
+)
+from .models import GROWING_SECONDS, IN_PROGRESS, Interaction, LogLine, SessionSummary, session_id_time
+from .session_files import LoadedInteractions, SessionFile, SessionFiles
 from .sources import AllLines, ConcatLines, LineSource, ListLines, SessionLines, Snapshot, index_snapshot
 from .tail import NewFile
 from .watch import DirectoryWatcher
@@ -51,66 +62,6 @@ _COUNTS_REFRESH = 1.0
 _LIVE_TICK = 5.0
 #: How many of an app log's newest lines name the sessions listed before its index.
 NEWEST_LINES = 200
-
-
-# ----------------------------------------------------------------------- changes
-@dataclass(frozen=True, slots=True)
-class SessionsChanged:
-    """Sessions appeared, or their summaries changed."""
-
-
-@dataclass(frozen=True, slots=True)
-class LinesAppended:
-    """App-log lines were appended to these sessions (and to "All lines").
-
-    ``lines``: those of the session the poll was asked to show (every line for
-    "All lines"), in time order across app logs.
-    """
-
-    session_ids: frozenset[str]
-    lines: tuple[LogLine, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class InteractionsAppended:
-    """New interactions of a session someone has loaded."""
-
-    session_id: str
-    interactions: tuple[Interaction, ...]
-    pending: int = 0  # bytes of an unfinished last line after them
-
-
-@dataclass(frozen=True, slots=True)
-class InteractionsReset:
-    """A session's interaction file was truncated or replaced: read it again."""
-
-    session_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class LogReset:
-    """An app log was truncated, rotated or re-created: line sources are new."""
-
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class IndexProgress:
-    """How far the app logs are indexed (bytes)."""
-
-    done: int
-    total: int
-    complete: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something the user should know (an unreadable file...); the rest goes on."""
-
-    message: str
-
-
-Change = SessionsChanged | LinesAppended | InteractionsAppended | InteractionsReset | LogReset | IndexProgress | Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +291,25 @@ class Catalog:
             done, total = done + d, total + t
             complete = complete and source.index.complete
         return IndexProgress(done, total, complete)
+
+    # ------------------------------------------------------- for the live feed
+    def watched_dirs(self) -> list[str]:
+        """The directories whose file-system events should wake the live feed."""
+        layout = self.layout
+        dirs = {layout.root, layout.interactions_dir}
+        if layout.app_log_dir is not None:
+            dirs.add(layout.app_log_dir)
+        return sorted(str(d) for d in dirs)
+
+    def show_interactions(self, session_id: str | None) -> None:
+        """Read the interactions of ``session_id`` in full from now on (see
+        :meth:`SessionFiles.show`)."""
+        self.files.show(session_id)
+
+    @property
+    def interactions_behind(self) -> bool:
+        """A poll left interaction files to the background scan: poll again soon."""
+        return self.files.behind
 
     @property
     def settled(self) -> bool:

@@ -1,6 +1,6 @@
 """Searching a session's interactions with the query typed after ``/``.
 
-An interaction matches when the query (:class:`~.search.Query`, the same rules as
+An interaction matches when the query (:class:`~.query.Query`, the same rules as
 the app-log search: smart case, ``re:``) matches one of its texts on its own: the
 provider and the model, each message's text (tool results included), the name and
 the arguments of each tool call (requested in a message or in the output), the
@@ -25,7 +25,7 @@ from itertools import chain
 from typing import Any
 
 from .models import Interaction, ToolCall
-from .search import Query
+from .query import Query
 
 #: Interactions matched between two looks at ``cancel`` (and progress reports).
 PROGRESS_EVERY = 64

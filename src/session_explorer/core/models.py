@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 IN_PROGRESS = "in-progress"
+#: A session written within this many seconds is live (its ● marker, "growing").
+GROWING_SECONDS = 30.0
 
 #: A seed-style session id: the moment it started, ``_N`` for a second one that second.
 _ID_TIME = re.compile(r"^(\d{8})_(\d{6})(?:_\d+)?$")

@@ -29,12 +29,11 @@ from . import threadcheck
 from .interaction_stats import InteractionStats, JsonlSummary
 from .interactions import JsonlReader
 from .layout import session_id_of
-from .models import Interaction
+from .models import GROWING_SECONDS, Interaction
 from .tail import NewFile, RemovedFile
 from .watch import DirectoryWatcher
 
 #: A session whose file changed this recently (seconds) is shown as live.
-GROWING_SECONDS = 30.0
 #: How many sessions keep their full interaction list in memory.
 LOADED_SESSIONS = 8
 #: Every so often all files are looked at, not only the recently active ones.

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..interaction_stats import JsonlSummary
+from ..interactions import JsonlReader
 from .fingerprint import file_key, holds, mark
 from .store import CacheStore
 
@@ -52,3 +54,24 @@ def save(files: Iterable[Any], store: CacheStore) -> None:
 
 
 __all__ = ["KIND", "restore", "save"]
+
+
+def summarise_files(paths: list[str]) -> list[dict[str, Any] | None]:
+    """The summary of each JSONL file as a persistent-index entry (see
+    this module): what a :class:`~..session_files.SessionFile` resumes
+    from. None for a file that could not be read. Runs in a worker process."""
+    out: list[dict[str, Any] | None] = []
+    for path in paths:
+        reader = JsonlReader(path)
+        summary = JsonlSummary()
+        try:
+            summary.add_new(reader)
+            found = mark(path, reader.offset) if reader.exists else None
+        except OSError:
+            found = None
+        if found is None:
+            out.append(None)
+            continue
+        out.append({"offset": reader.offset, "line_number": reader.line_number,
+                    "summary": summary.state(), "mark": found})
+    return out

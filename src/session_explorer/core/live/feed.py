@@ -9,7 +9,7 @@ never a second one before the first was taken (:meth:`LiveFeed.ack`). What arriv
 meanwhile is merged into the next batch: nothing is dropped, nothing is sent
 twice, order is kept.
 
-A second thread (``catalog-state``) makes the session list (:class:`CatalogState`)
+A second thread (``catalog-state``) makes the session list (the catalog's ``state()``)
 when the feed says it changed, at most every ``STATE_PAUSE`` seconds, so that
 building it never delays a live line.
 
@@ -24,7 +24,7 @@ Threads and what they own:
 
 * ``live-feed``: the catalog's followers, readers, and index extension; the batch
   being gathered.
-* ``catalog-state``: building :class:`CatalogState` (the catalog's summary cache).
+* ``catalog-state``: building the session list (the catalog's summary cache).
 * any thread: :meth:`watch`, :meth:`ack`, :meth:`request_state` (attribute writes
   and events; no lock held during I/O).
 """
@@ -35,10 +35,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
-from ..catalog import (
-    Catalog,
-    CatalogState,
+from ..models import GROWING_SECONDS, Interaction, LogLine
+from .changes import (
     Change,
     IndexProgress,
     InteractionsAppended,
@@ -48,9 +48,10 @@ from ..catalog import (
     Problem,
     SessionsChanged,
 )
-from ..models import Interaction, LogLine
-from ..session_files import GROWING_SECONDS
 from .wakeup import Wakeup
+
+StateT = TypeVar("StateT")
+StateT_co = TypeVar("StateT_co", covariant=True)
 
 #: Seconds between two batches at most (one frame).
 FRAME = 0.016
@@ -156,7 +157,29 @@ class _Gathering:
         )
 
 
-class LiveFeed:
+class FollowedLogs(Protocol[StateT_co]):
+    """What the feed follows: a logs directory read as sessions (the catalog,
+    :class:`~session_explorer.core.catalog.Catalog`), seen from below."""
+
+    wake: Callable[[], None] | None  # set by the feed: background work pokes it
+    last_change: float  # time.monotonic() of the last change a poll found
+
+    def watched_dirs(self) -> list[str]: ...
+
+    def show_interactions(self, session_id: str | None) -> None: ...
+
+    @property
+    def interactions_behind(self) -> bool: ...
+
+    def poll(self, shown: str | None = None, *, showing: bool = False,
+             changed: set[str] | None = None) -> list[Change]: ...
+
+    def progress(self) -> IndexProgress: ...
+
+    def state(self) -> StateT_co: ...
+
+
+class LiveFeed(Generic[StateT]):
     """Follows a catalog's files in its own thread (see the module docstring).
 
     ``sink(batch)`` and ``on_state(state)`` are called from the feed's threads;
@@ -165,9 +188,9 @@ class LiveFeed:
 
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: FollowedLogs[StateT],
         sink: Callable[[LiveBatch], object],
-        on_state: Callable[[CatalogState], object] | None = None,
+        on_state: Callable[[StateT], object] | None = None,
         *,
         events: bool = True,
         frame: float = FRAME,
@@ -201,11 +224,7 @@ class LiveFeed:
         return wakeup.mode if wakeup.mode == "events" else f"polling ({wakeup.reason})" if wakeup.reason else "polling"
 
     def start(self) -> None:
-        layout = self.catalog.layout
-        dirs = {layout.root, layout.interactions_dir}
-        if layout.app_log_dir is not None:
-            dirs.add(layout.app_log_dir)
-        self._wakeup = Wakeup(sorted({str(d) for d in dirs}), events=self._events)
+        self._wakeup = Wakeup(self.catalog.watched_dirs(), events=self._events)
         self.catalog.wake = self._wakeup.poke  # index progress, summaries read
         for target, name in ((self._run, "live-feed"), (self._run_state, "catalog-state")):
             thread = threading.Thread(target=target, name=name, daemon=True)
@@ -255,7 +274,7 @@ class LiveFeed:
         feed by hand; the state follows when the sessions changed)."""
         watch = self._watch
         token = watch.token if watch is not None else self._tokens
-        self.catalog.files.show(watch.session_id if watch is not None else None)
+        self.catalog.show_interactions(watch.session_id if watch is not None else None)
         self._applied = token
         changes = self.catalog.poll(watch.session_id if watch is not None else None, showing=watch is not None)
         self.polls += 1
@@ -281,7 +300,7 @@ class LiveFeed:
             if watch is not self._polled_watch:
                 changed, self._polled_watch = None, watch  # a new view: look at everything
             token = watch.token if watch is not None else self._tokens
-            self.catalog.files.show(watch.session_id if watch is not None else None)
+            self.catalog.show_interactions(watch.session_id if watch is not None else None)
             with self._applied_cond:
                 self._applied = token
                 self._applied_cond.notify_all()
@@ -311,14 +330,14 @@ class LiveFeed:
             if gathering is not None and not gathering.empty():
                 # Something waits: come back when the frame is over (or it is taken).
                 timeout = max(0.001, last_sent + self._frame - now) if self._acked.is_set() else 0.25
-            elif getattr(self.catalog.files, "behind", False):
+            elif self.catalog.interactions_behind:
                 timeout = 0.005
             else:
                 timeout = None
 
     def _run_state(self) -> None:
         last = 0.0
-        sent: CatalogState | None = None
+        sent: StateT | None = None
         while not self._stop.is_set():
             # Besides changes, the list is made again when live markers expire: once
             # GROWING_SECONDS after the last change, not on a timer.

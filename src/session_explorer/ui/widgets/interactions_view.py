@@ -24,7 +24,7 @@ from textual.widgets import DataTable
 
 from session_explorer.core.interaction_search import interaction_matches, matching_interactions
 from session_explorer.core.models import Interaction
-from session_explorer.core.search import Query
+from session_explorer.core.query import Query
 from session_explorer.ui import render
 from session_explorer.ui.widgets.follow import FollowChanged
 from session_explorer.ui.widgets.textual_private import QuietVirtualSize, settle_new_rows
