@@ -45,8 +45,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from session_explorer.core.applog.index import LogIndex, allow_worker_processes
 from session_explorer.core.background import shutdown_shared_pool
-from session_explorer.core.index import LogIndex, allow_worker_processes
 
 PAGE = 50
 
@@ -235,7 +235,7 @@ def grow(path: Path, share: float) -> None:
 
 def jsonl_speed(directory: Path) -> tuple[float, float]:
     """MB/s of CPU time of the JSONL summaries (every file, page cache warm)."""
-    from session_explorer.core.interaction_stats import summarise_file
+    from session_explorer.core.interactions.stats import summarise_file
 
     files = sorted(directory.glob("session_*.jsonl"))
     total = sum(f.stat().st_size for f in files) / 1e6

@@ -42,12 +42,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from session_explorer.core import fast_summary
-from session_explorer.core.interaction_stats import JsonlSummary, summarise_file
-from session_explorer.core.interactions import JsonlReader
-from session_explorer.core.payloads.fields import error_of, model_of, timestamp_of, usage_of
-from session_explorer.core.payloads.streams import assemble_stream
-from session_explorer.core.payloads.values import as_dict, first_present
+from session_explorer.core.interactions import summary as fast_summary
+from session_explorer.core.interactions.payloads.fields import error_of, model_of, timestamp_of, usage_of
+from session_explorer.core.interactions.payloads.streams import assemble_stream
+from session_explorer.core.interactions.payloads.values import as_dict, first_present
+from session_explorer.core.interactions.reader import JsonlReader
+from session_explorer.core.interactions.stats import JsonlSummary, summarise_file
 
 TARGET_MB_S = 150.0
 DEFAULT_DIR = Path("/tmp/session-explorer-bench/jsonl-summary")

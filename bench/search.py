@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from session_explorer.core.filters import FilteredLines, LevelStep, LineFacets, LoggerFilter
-from session_explorer.core.index import LogIndex
+from session_explorer.core.applog.index import LogIndex
 from session_explorer.core.query import compile_query
-from session_explorer.core.search import search_index, search_lines
-from session_explorer.core.sources import ListLines
+from session_explorer.core.reading.filters import FilteredLines, LevelStep, LineFacets, LoggerFilter
+from session_explorer.core.reading.search import search_index, search_lines
+from session_explorer.core.reading.sources import ListLines
 
 SESSION_LINES = 100_000
 

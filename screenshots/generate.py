@@ -22,7 +22,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-from session_explorer.core.layout import discover  # noqa: E402
+from session_explorer.core.session.layout import discover  # noqa: E402
 from session_explorer.ui.app import make_app  # noqa: E402
 from tests.ui.app_helpers import settle  # noqa: E402  (the snapshot tests' wait)
 

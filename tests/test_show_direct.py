@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from session_explorer.cli import main
-from session_explorer.core import interaction_stats
-from session_explorer.core.catalog import Catalog, SessionNotFound
-from session_explorer.core.index import LogIndex
-from session_explorer.core.layout import discover
-from session_explorer.core.session_files import SessionFiles
+from session_explorer.core.applog.index import LogIndex
+from session_explorer.core.interactions import stats as interaction_stats
+from session_explorer.core.session.catalog import Catalog, SessionNotFound
+from session_explorer.core.session.layout import discover
+from session_explorer.core.session.session_files import SessionFiles
 from tests.core.test_direct_scan import generated_log
 from tests.hostile import rec, write_hostile_dir
 

@@ -21,15 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from session_explorer.core import direct_scan
-from session_explorer.core.direct_scan import AppLogFiles
-from session_explorer.core.layout import Layout, LayoutError, discover
+from session_explorer.core.applog import direct_scan
+from session_explorer.core.applog.direct_scan import AppLogFiles
 from session_explorer.core.models import IN_PROGRESS, SessionSummary, session_id_time
+from session_explorer.core.session.layout import Layout, LayoutError, discover
 from session_explorer.core.text import make_visible
 from session_explorer.errors import PROG, CliError
 
 if TYPE_CHECKING:
-    from session_explorer.core.catalog import Catalog
+    from session_explorer.core.session.catalog import Catalog
 
 #: A seed-style id names the moment its session started (as in the catalog).
 #: Seconds between two flushes of ``show``'s output while lines are found.
@@ -54,7 +54,7 @@ def open_catalog(args: argparse.Namespace, layout: Layout | None = None,
                  warned: Iterable[str] = ()) -> Catalog:
     """Discover the layout, index it completely, and return the catalog (warnings
     already given in ``warned`` are not repeated)."""
-    from session_explorer.core.catalog import Catalog
+    from session_explorer.core.session.catalog import Catalog
 
     catalog = Catalog(layout or open_layout(args))
     catalog.open(wait=True)
@@ -117,7 +117,7 @@ def resolve_query(layout: Layout, logs: list[AppLogFiles], query: str,
 
 
 def _resolve_or_fail(ordered: list[str], query: str) -> str:
-    from session_explorer.core.catalog import SessionNotFound, resolve_session
+    from session_explorer.core.session.catalog import SessionNotFound, resolve_session
 
     try:
         return resolve_session(ordered, query)
@@ -187,7 +187,7 @@ def _id_start(sid: str) -> float | None:
 
 def _jsonl_first_time(path: Path) -> datetime | None:
     """The time of the first interaction of a JSONL file (one line read)."""
-    from session_explorer.core.interactions import parse_line
+    from session_explorer.core.interactions.reader import parse_line
 
     try:
         with open(path, "rb") as handle:
@@ -355,7 +355,7 @@ def write_lines(out: BinaryIO, chunks: Iterable[bytes], *, visible: bool) -> Non
 
 # ---------------------------------------------------------------------- export
 def export_session(args: argparse.Namespace) -> int:
-    from session_explorer.core.export import ExportError, export
+    from session_explorer.core.session.export import ExportError, export
 
     layout = open_layout(args)
     logs, warned = open_app_logs(layout)

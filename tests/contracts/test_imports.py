@@ -76,3 +76,49 @@ def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch) -> None:  # type:
     finally:
         imports.modules.cache_clear()
         imports.imports_of.cache_clear()
+
+
+#: The core's layers, top to bottom (ARCHITECTURE.md): a module uses its own package
+#: and the layers below its own, never one beside or above it. "" stands for the
+#: core's own modules (models, text, levels, query, threadcheck, background).
+CORE_LAYERS: list[tuple[str, ...]] = [("session",), ("reading",), ("live", "cache"), ("interactions", "applog"), ("",)]
+CORE = "session_explorer.core"
+
+
+def _core_package(module: str) -> str | None:
+    """The core sub-package of ``module`` ("" for the core's own modules)."""
+    if not module.startswith(CORE + "."):
+        return None
+    rest = module[len(CORE) + 1:]
+    first, dot, _ = rest.partition(".")
+    return first if dot or (SRC_PACKAGES.get(first) is True) else ""
+
+
+def _is_package(name: str) -> bool:
+    return (modules()[f"{CORE}.{name}"].name == "__init__.py") if f"{CORE}.{name}" in modules() else False
+
+
+SRC_PACKAGES = {m[len(CORE) + 1:]: _is_package(m[len(CORE) + 1:]) for m in modules()
+                if m.startswith(CORE + ".") and "." not in m[len(CORE) + 1:]}
+
+
+def _rank(package: str) -> int:
+    for rank, layer in enumerate(CORE_LAYERS):
+        if package in layer:
+            return rank
+    raise AssertionError(f"core package {package!r} is in no layer: add it to CORE_LAYERS")
+
+
+def test_core_layers_point_down() -> None:
+    wrong = []
+    for module in modules():
+        package = _core_package(module)
+        if package is None:
+            continue
+        for target in imports_of(module):
+            other = _core_package(target)
+            if other is None or other == package:
+                continue
+            if _rank(other) <= _rank(package):
+                wrong.append(f"{module} -> {target}")
+    assert not wrong, "imports that point up or sideways:\n" + "\n".join(sorted(wrong))

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from session_explorer.core import applog
-from session_explorer.core.applog import parse_head, scan_block, scan_block_naive
+from session_explorer.core.applog import records as applog
+from session_explorer.core.applog.records import parse_head, scan_block, scan_block_naive
 from session_explorer.core.models import IN_PROGRESS
 
 DT = datetime(2025, 11, 5, 14, 30, 52)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core import applog
+from session_explorer.core.applog import records as applog
 from session_explorer.core.cache import store as store_module
 from session_explorer.core.cache.store import CacheStore
-from session_explorer.core.catalog import Catalog
-from session_explorer.core.layout import discover
+from session_explorer.core.session.catalog import Catalog
+from session_explorer.core.session.layout import discover
 from tests.hostile import rec, write_hostile_dir
 
 ROOT = Path(__file__).resolve().parents[2]

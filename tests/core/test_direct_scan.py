@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core import applog, direct_scan
-from session_explorer.core.direct_scan import AppLogFiles, newest_heads, session_bytes, session_ids
-from session_explorer.core.index import merge_by_time
+from session_explorer.core.applog import direct_scan
+from session_explorer.core.applog import records as applog
+from session_explorer.core.applog.direct_scan import AppLogFiles, newest_heads, session_bytes, session_ids
+from session_explorer.core.applog.index import merge_by_time
+from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS, LogLine
-from session_explorer.core.rotations import discover_rotations
 from tests.hostile import hostile_app_log, write_hostile_dir
 from tests.reference import naive_sessions
 

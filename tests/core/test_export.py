@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from session_explorer.cli import main
-from session_explorer.core.catalog import Catalog
-from session_explorer.core.export import ExportError, export, render
-from session_explorer.core.layout import discover
+from session_explorer.core.session.catalog import Catalog
+from session_explorer.core.session.export import ExportError, export, render
+from session_explorer.core.session.layout import discover
 from session_explorer.core.text import make_visible
 from tests.hostile import write_hostile_dir
 

@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 
-from session_explorer.core import fast_summary, interaction_stats
-from session_explorer.core.fast_summary import LineFacts, exact_line_facts, facts_of, line_facts
-from session_explorer.core.interaction_stats import JsonlSummary, summarise_file, summarise_interactions
-from session_explorer.core.interactions import JsonlReader, parse_line, read_interactions
-from session_explorer.core.payloads import fields as payload_fields
+from session_explorer.core.interactions import stats as interaction_stats
+from session_explorer.core.interactions import summary as fast_summary
+from session_explorer.core.interactions.payloads import fields as payload_fields
+from session_explorer.core.interactions.reader import JsonlReader, parse_line, read_interactions
+from session_explorer.core.interactions.stats import JsonlSummary, summarise_file, summarise_interactions
+from session_explorer.core.interactions.summary import LineFacts, exact_line_facts, facts_of, line_facts
 from tests.core import test_interactions as reader_cases
 from tests.hostile import write_hostile_dir
 
@@ -456,9 +457,9 @@ def test_the_summary_works_when_msgspec_is_not_installed() -> None:
     code = (
         "import sys; sys.modules['msgspec'] = None\n"
         "from pathlib import Path\n"
-        "from session_explorer.core import fast_summary\n"
-        "from session_explorer.core.interaction_stats import summarise_file, summarise_interactions\n"
-        "from session_explorer.core.interactions import read_interactions\n"
+        "from session_explorer.core.interactions import summary as fast_summary\n"
+        "from session_explorer.core.interactions.stats import summarise_file, summarise_interactions\n"
+        "from session_explorer.core.interactions.reader import read_interactions\n"
         f"path = Path({str(FIXTURES / 'openai_chat.jsonl')!r})\n"
         "assert summarise_file(path) == summarise_interactions(read_interactions(path))\n"
         "print(fast_summary.DECODER, summarise_file(path).count)\n"

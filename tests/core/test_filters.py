@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.filters import (
+from session_explorer.core.applog.index import LogIndex
+from session_explorer.core.applog.rotations import discover_rotations
+from session_explorer.core.models import LogLine, RecordHead
+from session_explorer.core.reading.filters import (
     FilteredLines,
     LevelStep,
     LineFacets,
     LoggerFilter,
     level_rank,
 )
-from session_explorer.core.index import LogIndex
-from session_explorer.core.models import LogLine, RecordHead
-from session_explorer.core.rotations import discover_rotations
-from session_explorer.core.sources import AllLines, ListLines, SessionLines
+from session_explorer.core.reading.sources import AllLines, ListLines, SessionLines
 from tests.hostile import rec, write_hostile_dir
 
 LOG = b"".join([

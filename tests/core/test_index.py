@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.applog import parse_head
-from session_explorer.core.index import IndexProgress, IndexStale, LogIndex, merge_by_time, merge_lazily
+from session_explorer.core.applog.index import IndexProgress, IndexStale, LogIndex, merge_by_time, merge_lazily
+from session_explorer.core.applog.records import parse_head
+from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS
-from session_explorer.core.rotations import discover_rotations
 
 #: The level rule, written out here apart from the core's (case-insensitive).
 NAIVE_WARNINGS = {"WARNING", "WARN"}

@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from session_explorer.core.interaction_stats import (
+from session_explorer.core.interactions.reader import JsonlReader, read_interactions
+from session_explorer.core.interactions.stats import (
     InteractionStats,
     JsonlSummary,
     summarise_file,
     summarise_interactions,
 )
-from session_explorer.core.interactions import JsonlReader, read_interactions
 from session_explorer.core.models import Interaction, Message, Usage
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "interactions"

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from session_explorer.core import interactions as mod
-from session_explorer.core import payloads
-from session_explorer.core.interactions import (
+from session_explorer.core.interactions import payloads
+from session_explorer.core.interactions import reader as mod
+from session_explorer.core.interactions.reader import (
     SHAPES,
     JsonlReader,
     normalise,
@@ -748,7 +748,7 @@ def test_a_normaliser_bug_keeps_the_line(monkeypatch: pytest.MonkeyPatch) -> Non
 # ================================================================= import hygiene
 def test_core_does_not_import_the_ui() -> None:
     code = (
-        "import sys, session_explorer.core.interactions, session_explorer.core.interaction_stats\n"
+        "import sys, session_explorer.core.interactions.reader, session_explorer.core.interactions.stats\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(','.join(bad))"
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.layout import LayoutError, discover, find_app_logs
+from session_explorer.core.session.layout import LayoutError, discover, find_app_logs
 
 
 def touch(path: Path, text: str = "") -> Path:

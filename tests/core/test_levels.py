@@ -11,10 +11,10 @@ import pytest
 
 from session_explorer.cli import main
 from session_explorer.core import levels
-from session_explorer.core.catalog import Catalog
-from session_explorer.core.export import render
-from session_explorer.core.filters import LevelStep, LineFacets
-from session_explorer.core.layout import discover
+from session_explorer.core.reading.filters import LevelStep, LineFacets
+from session_explorer.core.session.catalog import Catalog
+from session_explorer.core.session.export import render
+from session_explorer.core.session.layout import discover
 from session_explorer.ui.render import level_class
 
 # The rule as the project states it (README, help): written out apart from the core.

@@ -21,11 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core import applog, sources
-from session_explorer.core.catalog import Catalog
-from session_explorer.core.layout import discover
+from session_explorer.core.applog import records as applog
 from session_explorer.core.live.feed import LiveBatch, LiveFeed
 from session_explorer.core.models import Interaction
+from session_explorer.core.reading import sources
+from session_explorer.core.session.catalog import Catalog
+from session_explorer.core.session.layout import discover
 from session_explorer.ui.controllers.live import ShownSession
 
 S = "20251105_235900"  # the session watched: the newest, at the end of the log

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.index import LogIndex
+from session_explorer.core.applog.index import LogIndex
+from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.query import QueryError, _literal_prefix, compile_query
-from session_explorer.core.rotations import discover_rotations
-from session_explorer.core.search import search, search_index, search_lines
-from session_explorer.core.sources import AllLines, ConcatLines, ListLines, SessionLines
+from session_explorer.core.reading.search import search, search_index, search_lines
+from session_explorer.core.reading.sources import AllLines, ConcatLines, ListLines, SessionLines
 from tests.hostile import rec, write_hostile_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -327,7 +327,7 @@ def test_cancel_and_progress(generated: Path) -> None:
             seen.append(done)
             cancel.set()
 
-        import session_explorer.core.search as search_module
+        import session_explorer.core.reading.search as search_module
         every = search_module.PROGRESS_EVERY
         search_module.PROGRESS_EVERY = 0
         try:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.tail import (
+from session_explorer.core.live.directory import DirectoryWatcher
+from session_explorer.core.live.follower import (
     Appended,
     Created,
     Error,
@@ -25,7 +26,6 @@ from session_explorer.core.tail import (
     TailEvent,
     Truncated,
 )
-from session_explorer.core.watch import DirectoryWatcher
 
 DEADLINE = 3.0  # seconds: no test waits longer than this for anything
 
@@ -565,7 +565,7 @@ def test_random_writes_and_rotations_lose_and_repeat_nothing(log: Path, seed: in
 
 def test_tail_imports_neither_textual_nor_rich() -> None:
     code = (
-        "import sys, session_explorer.core.tail; "
+        "import sys, session_explorer.core.live.follower; "
         "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
     )
     out = subprocess.run(

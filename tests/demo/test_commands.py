@@ -15,8 +15,7 @@ import pytest
 
 from session_explorer.demo import MARKER, LiveDemo, generate
 from session_explorer.demo.cli import add_demo_arguments, run_demo_command
-
-from .helpers import HEAD, logging_state, session_files, tree
+from tests.demo.helpers import HEAD, logging_state, session_files, tree
 
 
 def demo(argv: list[str]) -> int:

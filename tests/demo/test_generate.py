@@ -13,8 +13,7 @@ import pytest
 
 from session_explorer.demo import MARKER, generate, generate_sample_logs
 from session_explorer.demo.sample import SAMPLE_SEED, SAMPLE_SESSIONS, default_sample_dir
-
-from .helpers import SAMPLE_LOGS, app_log_lines, logging_state, records, session_files, tree
+from tests.demo.helpers import SAMPLE_LOGS, app_log_lines, logging_state, records, session_files, tree
 
 
 @pytest.fixture(scope="module")

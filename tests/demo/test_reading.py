@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from session_explorer.core.applog import parse_head
-from session_explorer.core.interactions import read_interactions
+from session_explorer.core.applog.records import parse_head
+from session_explorer.core.interactions.reader import read_interactions
 from session_explorer.demo import generate
-
-from .helpers import app_log_lines, session_files
+from tests.demo.helpers import app_log_lines, session_files
 
 SHAPES = {"gemini": "gemini", "openai": "openai-chat", "anthropic": "anthropic"}
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from session_explorer.core.layout import discover
+from session_explorer.core.session.layout import discover
 from session_explorer.ui.app import SESSIONS_REFRESH, ExplorerApp, make_app
 
 ROOT = Path(__file__).resolve().parents[2]

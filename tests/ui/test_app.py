@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from session_explorer.core.layout import discover
+from session_explorer.core.session.layout import discover
 from session_explorer.ui.app import make_app
 from session_explorer.ui.widgets.empty_state import EmptyState
 from tests.hostile import rec
@@ -251,7 +251,7 @@ async def test_a_session_of_the_app_log_only_asked_for_at_start_is_shown(tmp_pat
 
 
 async def test_logs_are_indexed_even_when_the_first_session_cannot_be_read(tmp_path, monkeypatch) -> None:
-    from session_explorer.core.catalog import Catalog
+    from session_explorer.core.session.catalog import Catalog
 
     def unreadable(self, session_id):
         raise PermissionError(13, "Permission denied", f"session_{session_id}.jsonl")

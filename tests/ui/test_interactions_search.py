@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from session_explorer.core.interaction_search import interaction_texts, matching_interactions
+from session_explorer.core.interactions.search import interaction_texts, matching_interactions
 from session_explorer.core.models import Interaction, Message, ToolCall
 from session_explorer.core.query import compile_query
 from tests.ui.app_helpers import copy_sample, explorer, poll, settle

@@ -7,7 +7,7 @@ import json
 from array import array
 from pathlib import Path
 
-from session_explorer.core.filters import LevelStep
+from session_explorer.core.reading.filters import LevelStep
 from session_explorer.ui.screens.detail import InteractionDetail
 from session_explorer.ui.screens.export import ExportScreen
 from tests.hostile import rec

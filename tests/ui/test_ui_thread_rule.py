@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 
 from session_explorer.core import threadcheck
-from session_explorer.core.layout import discover
+from session_explorer.core.session.layout import discover
 from session_explorer.ui.app import make_app
 from tests.hostile import rec
 from tests.ui.app_helpers import copy_sample

@@ -34,7 +34,7 @@ def session_id_time(session_id: str) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class RecordHead:
-    """What the first line of an app-log record says (see :mod:`.applog`)."""
+    """What the first line of an app-log record says (see :mod:`session_explorer.core.applog.records`)."""
 
     session_id: str
     level: str

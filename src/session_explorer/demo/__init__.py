@@ -7,7 +7,7 @@ writing sessions in a background thread, for ``session-explorer --demo``.
 
 from __future__ import annotations
 
-from .runner import (
+from session_explorer.demo.runner import (
     DEFAULT_RATE,
     DEFAULT_SEED,
     DEFAULT_SESSIONS,
@@ -19,7 +19,7 @@ from .runner import (
     prepare_output_dir,
     run_live,
 )
-from .sample import SAMPLE_SEED, SAMPLE_SESSIONS, default_sample_dir, generate_sample_logs
+from session_explorer.demo.sample import SAMPLE_SEED, SAMPLE_SESSIONS, default_sample_dir, generate_sample_logs
 
 __all__ = [
     "DEFAULT_RATE",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from .runner import DemoDirectoryError
-from .sample import generate_sample_logs
+from session_explorer.demo.runner import DemoDirectoryError
+from session_explorer.demo.sample import generate_sample_logs
 
 
 def main(argv: list[str]) -> int:

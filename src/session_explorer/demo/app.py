@@ -30,6 +30,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from session_explorer.demo import texts
+from session_explorer.demo.clock import Timeline
+from session_explorer.demo.providers import PROVIDERS, FakeProvider, RateLimited, Reply, ToolCall, Turn
+from session_explorer.demo.tools import ATHLETES, TOOL_SPECS, Athlete, Tools
 from session_explorer.tracing import (
     ContextThreadPoolExecutor,
     InteractionLogger,
@@ -37,11 +41,6 @@ from session_explorer.tracing import (
     run_in_executor,
     start_thread,
 )
-
-from . import texts
-from .clock import Timeline
-from .providers import PROVIDERS, FakeProvider, RateLimited, Reply, ToolCall, Turn
-from .tools import ATHLETES, TOOL_SPECS, Athlete, Tools
 
 T = TypeVar("T")
 #: A piece of session work: yields seconds of waiting, returns its result.

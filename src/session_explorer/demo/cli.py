@@ -6,7 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .runner import DEFAULT_RATE, DEFAULT_SEED, DEFAULT_SESSIONS, DemoDirectoryError, generate, run_live
+from session_explorer.demo.runner import (
+    DEFAULT_RATE,
+    DEFAULT_SEED,
+    DEFAULT_SESSIONS,
+    DemoDirectoryError,
+    generate,
+    run_live,
+)
 
 PROG = "session-explorer demo"
 

@@ -24,7 +24,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .clock import Timeline
+from session_explorer.demo.clock import Timeline
 
 _ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 

@@ -28,11 +28,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from session_explorer.demo.app import RunEnv, SessionIds, load_app_module, plan_session, run_session
+from session_explorer.demo.clock import LiveTimeline, Timeline, VirtualClock, VirtualTimeline, virtual_record_time
+from session_explorer.demo.tools import ATHLETES, Tools
 from session_explorer.tracing import configure_logging
-
-from .app import RunEnv, SessionIds, load_app_module, plan_session, run_session
-from .clock import LiveTimeline, Timeline, VirtualClock, VirtualTimeline, virtual_record_time
-from .tools import ATHLETES, Tools
 
 APP_NAME = "cycling-ai"
 APP_LOG = f"{APP_NAME}.log"

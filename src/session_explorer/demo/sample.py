@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .runner import DemoResult, generate
+from session_explorer.demo.runner import DemoResult, generate
 
 SAMPLE_SESSIONS = 6
 SAMPLE_SEED = 1

@@ -10,7 +10,7 @@ import random
 from datetime import date
 from typing import Any
 
-from .tools import Athlete
+from session_explorer.demo.tools import Athlete
 
 WORKOUTS = {
     "rest": "Rest day. Easy walk or 20 minutes of mobility work.",

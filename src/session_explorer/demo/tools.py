@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .clock import Timeline
-from .providers import ToolSpec
+from session_explorer.demo.clock import Timeline
+from session_explorer.demo.providers import ToolSpec
 
 weather_log = logging.getLogger("cycling_ai.tools.weather")
 rides_log = logging.getLogger("cycling_ai.tools.rides")

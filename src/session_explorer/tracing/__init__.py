@@ -12,7 +12,7 @@ Drop-in use::
 The id matches ``logs/llm_interactions/session_20251105_143052.jsonl``.
 """
 
-from .context import (
+from session_explorer.tracing.context import (
     DEFAULT_SESSION_ID,
     ContextThreadPoolExecutor,
     bind_context,
@@ -23,8 +23,8 @@ from .context import (
     session_id_context,
     start_thread,
 )
-from .interaction_logger import DEFAULT_LOG_DIR, InteractionLogger
-from .logconfig import (
+from session_explorer.tracing.interaction_logger import DEFAULT_LOG_DIR, InteractionLogger
+from session_explorer.tracing.logconfig import (
     DETAILED_FORMAT,
     SIMPLE_FORMAT,
     JsonFormatter,
@@ -34,7 +34,7 @@ from .logconfig import (
     install_record_factory,
     uninstall_record_factory,
 )
-from .redact import is_secret_key, scrub_secrets
+from session_explorer.tracing.redact import is_secret_key, scrub_secrets
 
 __all__ = [
     "DEFAULT_LOG_DIR",

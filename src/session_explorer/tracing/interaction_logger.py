@@ -13,9 +13,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .context import claim_session_id, restore, session_id_candidates, session_id_context
-from .jsonsafe import jsonable
-from .redact import is_secret_key, scrub_secrets
+from session_explorer.tracing.context import claim_session_id, restore, session_id_candidates, session_id_context
+from session_explorer.tracing.jsonsafe import jsonable
+from session_explorer.tracing.redact import is_secret_key, scrub_secrets
 
 logger = logging.getLogger(__name__)
 

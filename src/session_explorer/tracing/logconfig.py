@@ -23,8 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .context import session_id_context
-from .jsonsafe import jsonable
+from session_explorer.tracing.context import session_id_context
+from session_explorer.tracing.jsonsafe import jsonable
 
 DETAILED_FORMAT = "[%(session_id)s] - %(asctime)s - %(name)s - %(levelname)s - %(message)s"
 SIMPLE_FORMAT = "[%(session_id)s] - %(levelname)s - %(message)s"

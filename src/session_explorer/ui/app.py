@@ -35,16 +35,16 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from session_explorer.core import threadcheck
-from session_explorer.core.catalog import Catalog, CatalogState, SessionNotFound
-from session_explorer.core.filters import LevelStep
-from session_explorer.core.layout import Layout
 from session_explorer.core.live.changes import IndexProgress
 from session_explorer.core.live.feed import LiveFeed
 from session_explorer.core.models import Interaction, SessionSummary
 from session_explorer.core.query import Query, QueryError, compile_query
-from session_explorer.core.search import search
-from session_explorer.core.sources import EMPTY_SOURCE, LineSource
-from session_explorer.core.timeline import Window, effective_time, interaction_at, interaction_windows
+from session_explorer.core.reading.filters import LevelStep
+from session_explorer.core.reading.search import search
+from session_explorer.core.reading.sources import EMPTY_SOURCE, LineSource
+from session_explorer.core.session.catalog import Catalog, CatalogState, SessionNotFound
+from session_explorer.core.session.layout import Layout
+from session_explorer.core.session.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import PaletteCommand, SessionCommands
 from session_explorer.ui.controllers.live import (
     CatalogStateArrived,

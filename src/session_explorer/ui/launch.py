@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from session_explorer.core.layout import LayoutError, discover
+from session_explorer.core.session.layout import LayoutError, discover
 from session_explorer.errors import PROG, CliError
 from session_explorer.ui.app import directory_label, make_app
 
@@ -56,7 +56,7 @@ def _prepare_index_workers(app_logs: tuple[Path, ...]) -> None:
     Big logs are indexed by worker processes; the tracker they need is started
     with the process's stderr, which the running app has replaced.
     """
-    from session_explorer.core.index import PARALLEL_MIN_BYTES, keep_a_core_for_live, worker_processes_allowed
+    from session_explorer.core.applog.index import PARALLEL_MIN_BYTES, keep_a_core_for_live, worker_processes_allowed
 
     keep_a_core_for_live()
     if not worker_processes_allowed():

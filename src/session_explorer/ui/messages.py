@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from textual.message import Message
 
-from session_explorer.core.catalog import CatalogState
 from session_explorer.core.live.feed import LiveFeed
+from session_explorer.core.session.catalog import CatalogState
 
 
 class CatalogOpened(Message):

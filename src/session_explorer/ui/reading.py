@@ -2,7 +2,7 @@
 correlation marks and the merged timeline.
 
 :class:`SessionFacts` is read once per loaded session by a worker (one pass over its
-lines): the core's :class:`~session_explorer.core.filters.LineFacets` (level and
+lines): the core's :class:`~session_explorer.core.reading.filters.LineFacets` (level and
 logger of each line), which lines start a record, and, for a session, each line's
 time. :class:`ReadingView` is the chain of sources the log pane shows (the session's
 lines, filtered, then merged with the interactions) and maps positions in what is
@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import compress
 
-from session_explorer.core.filters import (
+from session_explorer.core.levels import WARNING_RANK
+from session_explorer.core.models import Interaction, LogLine
+from session_explorer.core.reading.filters import (
     FilteredLines,
     LevelStep,
     LineFacets,
     LoggerFilter,
 )
-from session_explorer.core.levels import WARNING_RANK
-from session_explorer.core.models import Interaction, LogLine
-from session_explorer.core.sources import LineSource
-from session_explorer.core.timeline import (
+from session_explorer.core.reading.sources import LineSource
+from session_explorer.core.session.timeline import (
     Window,
     is_time_ordered,
     lines_in_window,

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from session_explorer.core.models import Interaction, LogLine, RecordHead
-from session_explorer.core.sources import LineSource
-from session_explorer.core.timeline import TimelineItem
+from session_explorer.core.reading.sources import LineSource
+from session_explorer.core.session.timeline import TimelineItem
 from session_explorer.ui import render
 
 

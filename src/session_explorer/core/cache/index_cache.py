@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..index import LogIndex
-from .fingerprint import file_key, holds, mark
-from .store import CacheStore
+from session_explorer.core.applog.index import LogIndex
+from session_explorer.core.cache.fingerprint import file_key, holds, mark
+from session_explorer.core.cache.store import CacheStore
 
 KIND = "applog"
 

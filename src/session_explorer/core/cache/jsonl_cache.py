@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..interaction_stats import JsonlSummary
-from ..interactions import JsonlReader
-from .fingerprint import file_key, holds, mark
-from .store import CacheStore
+from session_explorer.core.cache.fingerprint import file_key, holds, mark
+from session_explorer.core.cache.store import CacheStore
+from session_explorer.core.interactions.reader import JsonlReader
+from session_explorer.core.interactions.stats import JsonlSummary
 
 KIND = "jsonl"
 
 
 def restore(files: Iterable[Any], store: CacheStore) -> int:
-    """Give each :class:`~..session_files.SessionFile` its saved state when its file
+    """Give each :class:`~session_explorer.core.session.session_files.SessionFile` its saved state when its file
     still holds it; how many were restored."""
     keyed = {key: file for file in files if (key := file_key(file.name)) is not None}
     entries = store.load_many(KIND, list(keyed))
@@ -58,7 +58,7 @@ __all__ = ["KIND", "restore", "save"]
 
 def summarise_files(paths: list[str]) -> list[dict[str, Any] | None]:
     """The summary of each JSONL file as a persistent-index entry (see
-    this module): what a :class:`~..session_files.SessionFile` resumes
+    this module): what a :class:`~session_explorer.core.session.session_files.SessionFile` resumes
     from. None for a file that could not be read. Runs in a worker process."""
     out: list[dict[str, Any] | None] = []
     for path in paths:

@@ -1,6 +1,6 @@
 """What one look at the files found: the changes a poll returns to the live feed.
 
-:meth:`~session_explorer.core.catalog.Catalog.poll` makes them; the live feed
+:meth:`~session_explorer.core.session.catalog.Catalog.poll` makes them; the live feed
 (:mod:`.feed`) turns them into batches for the view. They live here, with the feed,
 so that the feed depends on nothing above it.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..models import Interaction, LogLine
+from session_explorer.core.models import Interaction, LogLine
 
 
 @dataclass(frozen=True, slots=True)

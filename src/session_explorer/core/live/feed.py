@@ -37,8 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from ..models import GROWING_SECONDS, Interaction, LogLine
-from .changes import (
+from session_explorer.core.live.changes import (
     Change,
     IndexProgress,
     InteractionsAppended,
@@ -48,7 +47,8 @@ from .changes import (
     Problem,
     SessionsChanged,
 )
-from .wakeup import Wakeup
+from session_explorer.core.live.wakeup import Wakeup
+from session_explorer.core.models import GROWING_SECONDS, Interaction, LogLine
 
 StateT = TypeVar("StateT")
 StateT_co = TypeVar("StateT_co", covariant=True)
@@ -159,7 +159,7 @@ class _Gathering:
 
 class FollowedLogs(Protocol[StateT_co]):
     """What the feed follows: a logs directory read as sessions (the catalog,
-    :class:`~session_explorer.core.catalog.Catalog`), seen from below."""
+    :class:`~session_explorer.core.session.catalog.Catalog`), seen from below."""
 
     wake: Callable[[], None] | None  # set by the feed: background work pokes it
     last_change: float  # time.monotonic() of the last change a poll found

@@ -24,7 +24,7 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from . import inotify
+from session_explorer.core.live import inotify
 
 if TYPE_CHECKING:
     from watchfiles._rust_notify import RustNotify

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from session_explorer.core.catalog import CatalogState, SessionRead
 from session_explorer.core.live.feed import LiveBatch
 from session_explorer.core.models import Interaction, LogLine
-from session_explorer.core.sources import LiveLines
+from session_explorer.core.reading.sources import LiveLines
+from session_explorer.core.session.catalog import CatalogState, SessionRead
 
 #: A session shown live keeps at most this many lines in memory beyond its
 #: snapshot; past that it is read again (from the index).

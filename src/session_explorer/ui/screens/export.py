@@ -2,7 +2,7 @@
 
 The format follows the file's extension (``.json``: the JSON bundle, anything else:
 the Markdown transcript). An existing file is replaced only after a second Enter;
-anything :func:`~session_explorer.core.export.export` refuses (the logs directory,
+anything :func:`~session_explorer.core.session.export.export` refuses (the logs directory,
 a missing directory...) is shown in the dialog, which stays open.
 """
 
@@ -18,10 +18,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from session_explorer.core.export import ExportError, Format, check_target, export
+from session_explorer.core.session.export import ExportError, Format, check_target, export
 
 if TYPE_CHECKING:
-    from session_explorer.core.catalog import Catalog
+    from session_explorer.core.session.catalog import Catalog
 
 
 def export_format(path: Path) -> Format:

@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from session_explorer.core.layout import Layout
+from session_explorer.core.session.layout import Layout
 
 TRACING_SNIPPET = """\
 from session_explorer.tracing import configure_logging, InteractionLogger

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scrollbar import ScrollTo, ScrollUp
 from textual.widgets import DataTable
 
-from session_explorer.core.interaction_search import interaction_matches, matching_interactions
+from session_explorer.core.interactions.search import interaction_matches, matching_interactions
 from session_explorer.core.models import Interaction
 from session_explorer.core.query import Query
 from session_explorer.ui import render
@@ -62,7 +62,7 @@ class InteractionsView(QuietVirtualSize, DataTable):
     :class:`FollowChanged`.
 
     A search (:meth:`set_search`, the app's ``/``) matches an interaction by its row
-    and its content (see :mod:`session_explorer.core.interaction_search`): each
+    and its content (see :mod:`session_explorer.core.interactions.search`): each
     matching row has its number and the matched text in its cells highlighted, the
     border title counts the matches (``· 2/5 matches``), :meth:`step_match` moves
     the cursor from match to match, and interactions that arrive later are matched

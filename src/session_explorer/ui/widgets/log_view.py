@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from session_explorer.core.models import LogLine
-from session_explorer.core.sources import EMPTY_SOURCE, LineSource
+from session_explorer.core.reading.sources import EMPTY_SOURCE, LineSource
 from session_explorer.ui import render
 from session_explorer.ui.render import LogColumns, LogStyles
 from session_explorer.ui.widgets.follow import FollowChanged

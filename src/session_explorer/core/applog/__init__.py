@@ -1,0 +1,3 @@
+"""App logs: bytes -> records -> a block index -> line sources (grammar, scanner,
+index, rotations, the direct scan of `show`).
+"""

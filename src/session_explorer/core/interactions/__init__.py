@@ -1,0 +1,3 @@
+"""Interaction files: JSONL bytes -> summaries and Interaction models (reader,
+summaries, stats, search, payloads/).
+"""

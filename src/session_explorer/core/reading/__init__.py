@@ -1,0 +1,3 @@
+"""What a reader asks of line sources: the sources themselves, level and logger
+filters, search.
+"""
