@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core.live.directory import DirectoryWatcher
-from session_explorer.core.live.follower import (
+from session_explorer.core.live.events import (
     Appended,
     Created,
     Error,
-    FileFollower,
     NewFile,
     RemovedFile,
     Rotated,
     TailEvent,
     Truncated,
 )
+from session_explorer.core.live.follower import FileFollower
 
 DEADLINE = 3.0  # seconds: no test waits longer than this for anything
 

@@ -14,7 +14,7 @@ import os
 import re
 import time
 
-from session_explorer.core.live.follower import ErrorOnce, NewFile, RemovedFile, StrPath, TailEvent
+from session_explorer.core.live.events import ErrorOnce, NewFile, RemovedFile, StrPath, TailEvent
 
 __all__ = ["DirectoryWatcher"]
 

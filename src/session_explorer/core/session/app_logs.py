@@ -24,7 +24,8 @@ from session_explorer.core.applog.index import IndexProgress, IndexStale, LogInd
 from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.cache import index_cache
 from session_explorer.core.cache.store import CacheStore
-from session_explorer.core.live.follower import Appended, Error, FileFollower
+from session_explorer.core.live.events import Appended, Error
+from session_explorer.core.live.follower import FileFollower
 from session_explorer.core.models import LogLine, RecordHead
 
 #: A restored index indexes what was appended since, up to this many bytes, when

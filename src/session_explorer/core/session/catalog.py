@@ -51,7 +51,7 @@ from session_explorer.core.live.changes import (
     SessionsChanged,
 )
 from session_explorer.core.live.directory import DirectoryWatcher
-from session_explorer.core.live.follower import NewFile
+from session_explorer.core.live.events import NewFile
 from session_explorer.core.models import (
     GROWING_SECONDS,
     IN_PROGRESS,

@@ -29,7 +29,7 @@ from session_explorer.core import threadcheck
 from session_explorer.core.interactions.reader import JsonlReader
 from session_explorer.core.interactions.stats import InteractionStats, JsonlSummary
 from session_explorer.core.live.directory import DirectoryWatcher
-from session_explorer.core.live.follower import NewFile, RemovedFile
+from session_explorer.core.live.events import NewFile, RemovedFile
 from session_explorer.core.models import GROWING_SECONDS, Interaction
 from session_explorer.core.session.layout import session_id_of
 
