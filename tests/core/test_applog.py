@@ -8,8 +8,10 @@ from datetime import datetime
 
 import pytest
 
+from session_explorer.core.applog import blockio, scanner, session_starts
 from session_explorer.core.applog import records as applog
-from session_explorer.core.applog.records import parse_head, scan_block, scan_block_naive
+from session_explorer.core.applog.records import parse_head
+from session_explorer.core.applog.scanner import scan_block, scan_block_naive
 from session_explorer.core.models import IN_PROGRESS
 
 DT = datetime(2025, 11, 5, 14, 30, 52)
@@ -118,7 +120,7 @@ HOSTILE_BLOCK = b"".join([
 ])
 
 
-def _summary(scan: applog.BlockScan) -> tuple:
+def _summary(scan: scanner.BlockScan) -> tuple:
     return (scan.lines, scan.lead, {k: asdict(v) for k, v in scan.counts.items()}, scan.tail_owner)
 
 
@@ -207,7 +209,7 @@ def test_scan_segment_first_and_last_records(tmp_path) -> None:
     path.write_bytes(data)
     fd = os.open(path, os.O_RDONLY)
     try:
-        scans = applog.scan_segment(fd, 0, len(data), 512)
+        scans = blockio.scan_segment(fd, 0, len(data), 512)
     finally:
         os.close(fd)
     firsts: dict[str, int] = {}
@@ -240,7 +242,7 @@ def test_scan_block_counts() -> None:
 def test_session_starts_in_block(sid: str, carried: bool) -> None:
     data = HOSTILE_BLOCK
     scan = scan_block(data)
-    starts, heads = applog.session_starts_in_block(data, sid, carried, scan.others)
+    starts, heads = session_starts.session_starts_in_block(data, sid, carried, scan.others)
     owner = sid if carried else None
     expected, flags = [], []
     for off, content, _e in applog.iter_lines(data):
@@ -259,7 +261,7 @@ def test_session_starts_in_block(sid: str, carried: bool) -> None:
 # (``_scan_block_lines``): whichever path reads a block, the BlockScan must be the
 # same, field by field.
 
-def _fields(scan: applog.BlockScan) -> tuple:
+def _fields(scan: scanner.BlockScan) -> tuple:
     return (scan.lines, scan.lead, {k: asdict(v) for k, v in scan.counts.items()}, list(scan.counts),
             scan.first, scan.last, scan.tail_owner, scan.others)
 
@@ -289,10 +291,10 @@ KEY_CASES = [
 @pytest.mark.parametrize("case", range(len(KEY_CASES)))
 def test_fast_path_matches_previous_scanner(case: int) -> None:
     data, fast_path = KEY_CASES[case]
-    assert (applog._scan_block_keys(data, len(data), set()) is not None) == fast_path
+    assert (scanner._scan_block_keys(data, len(data), set()) is not None) == fast_path
     seen_new: set[str] = {"a"}
     seen_old: set[str] = {"a"}
-    new, old = scan_block(data, seen_new), applog._scan_block_lines(data, seen_old)
+    new, old = scan_block(data, seen_new), scanner._scan_block_lines(data, seen_old)
     assert _fields(new) == _fields(old) and seen_new == seen_old
     assert _summary(new) == _summary(scan_block_naive(data))
 
@@ -324,18 +326,18 @@ def test_scan_block_random_mixes(seed: int) -> None:
     hostile = _hostile_lines()
     if seed % 3:  # only lines the fast path reads itself
         hostile = [line for line in hostile
-                   if applog._scan_block_keys(TS_LINE + line, len(TS_LINE) + len(line), None) is not None
+                   if scanner._scan_block_keys(TS_LINE + line, len(TS_LINE) + len(line), None) is not None
                    and not (line.startswith(b"[") and b"]" not in line)]  # an id running on
     rate = (0.0, 0.01, 0.12)[seed % 3 if seed % 4 else 2]
     sessions = SESSIONS_MIXED
     data = _random_mix(rng, hostile, rate, sessions)
     seen_new = {sessions[0].decode()} if seed % 2 else set()
     seen_old = set(seen_new)
-    new, old = scan_block(data, seen_new), applog._scan_block_lines(data, seen_old)
+    new, old = scan_block(data, seen_new), scanner._scan_block_lines(data, seen_old)
     assert _fields(new) == _fields(old) and seen_new == seen_old
     assert _summary(new) == _summary(scan_block_naive(data))
     if seed % 3:
-        assert applog._scan_block_keys(data, len(data), None) is not None  # the fast path read it
+        assert scanner._scan_block_keys(data, len(data), None) is not None  # the fast path read it
 
 
 SESSIONS_MIXED = [b"20251105_143052", b"20251105_143052_2", b"custom_session_7", b"in-progress", b"\xc3\xa9"]
@@ -371,11 +373,11 @@ def test_session_starts_random_mixes(seed: int) -> None:
     scan = scan_block(data)
     for sid in [s.decode("utf-8", "replace") for s in SESSIONS_MIXED] + ["absent"]:
         for carried in (False, True):
-            want = applog._session_starts_naive(data, sid, carried)
-            got = applog.session_starts_in_block(data, sid, carried, scan.others)
+            want = session_starts._session_starts_naive(data, sid, carried)
+            got = session_starts.session_starts_in_block(data, sid, carried, scan.others)
             assert (got[0], bytes(got[1])) == (want[0], bytes(want[1])), (sid, carried)
             if scan.others >= 0:  # as the scan ahead calls it: the other lines unknown
-                ahead = applog.session_starts_in_block(data, sid, carried, 1)
+                ahead = session_starts.session_starts_in_block(data, sid, carried, 1)
                 assert (ahead[0], bytes(ahead[1])) == (want[0], bytes(want[1])), (sid, carried)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.applog import records as applog
+from session_explorer.core.applog import blockio
 from session_explorer.core.cache import store as store_module
 from session_explorer.core.cache.store import CacheStore
 from session_explorer.core.session.catalog import Catalog
@@ -29,13 +29,13 @@ SAMPLE = ROOT / "sample_logs"
 def scanned(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Bytes scanned by index builds (counted, not timed)."""
     counted: list[int] = []
-    real = applog.scan_segment
+    real = blockio.scan_segment
 
     def counting(fd, start, end, block_size):  # type: ignore[no-untyped-def]  # a stand-in for the patched function
         counted.append(end - start)
         return real(fd, start, end, block_size)
 
-    monkeypatch.setattr(applog, "scan_segment", counting)
+    monkeypatch.setattr(blockio, "scan_segment", counting)
     return counted
 
 

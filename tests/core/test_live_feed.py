@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from session_explorer.core.applog import blockio
 from session_explorer.core.applog import records as applog
 from session_explorer.core.live.feed import LiveBatch, LiveFeed
 from session_explorer.core.models import Interaction
@@ -133,13 +134,13 @@ class Viewer:
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """Holds the index build before its first segment until set."""
     opened = threading.Event()
-    real = applog.scan_segment
+    real = blockio.scan_segment
 
     def gated(*args, **kwargs):  # type: ignore[no-untyped-def]  # a stand-in for the patched function
         assert opened.wait(TIMEOUT), "the build was never let go"
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(applog, "scan_segment", gated)
+    monkeypatch.setattr(blockio, "scan_segment", gated)
     yield opened
     opened.set()
 

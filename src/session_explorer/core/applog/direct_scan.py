@@ -34,15 +34,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from session_explorer.core.applog.blockio import line_end_before, read_through_line_end
 from session_explorer.core.applog.index import merge_by_time
 from session_explorer.core.applog.records import (
     BRACKET_HEAD,
+    BRACKET_RE,
     JSON_HEAD,
     JSON_PREFIX,
     head_session,
-    line_end_before,
     parse_head,
-    read_through_line_end,
 )
 from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS
@@ -50,7 +50,6 @@ from session_explorer.core.models import IN_PROGRESS
 #: Bytes read at a time (whole lines: a longer line is read whole).
 CHUNK_SIZE = 1 << 20
 
-_BRACKET_RE = re.compile(BRACKET_HEAD)
 #: The newline before the next line that starts a record (any session, any format).
 _NEXT_HEAD = re.compile(rb"\n(?:" + BRACKET_HEAD + rb"|" + JSON_HEAD + rb")")
 #: A JSON record head up to its session id's first character (the grammar's own
@@ -234,7 +233,7 @@ class _Heads:
         data, n, finder = self.data, self.n, self.finder
         if self.bracket < pos:
             i = data.find(finder.needle, pos - 1, n)
-            while i >= 0 and not _BRACKET_RE.match(data, i + 1, n):
+            while i >= 0 and not BRACKET_RE.match(data, i + 1, n):
                 i = data.find(finder.needle, i + 2, n)
             self.bracket = i + 1 if i >= 0 else n
         if self.json < pos:
@@ -341,7 +340,7 @@ def _first_bracket_head(data: bytes, raw_id: bytes, n: int) -> int:
     caller reads itself), or -1."""
     needle = b"\n[" + raw_id + b"] - "
     i = data.find(needle, 0, n)
-    while i >= 0 and not _BRACKET_RE.match(data, i + 1, n):
+    while i >= 0 and not BRACKET_RE.match(data, i + 1, n):
         i = data.find(needle, i + 1, n)
     return i + 1 if i >= 0 else -1
 

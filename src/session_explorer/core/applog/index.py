@@ -35,8 +35,9 @@ from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, overload
 
 from session_explorer.core import threadcheck
-from session_explorer.core.applog import records
-from session_explorer.core.applog.records import BlockScan, SessionCounts, parse_head, strip_ending
+from session_explorer.core.applog import blockio, records, session_starts
+from session_explorer.core.applog.records import parse_head, strip_ending
+from session_explorer.core.applog.scanner import BlockScan, SessionCounts
 from session_explorer.core.background import drop_shared_pool, shared_pool
 from session_explorer.core.models import IN_PROGRESS, LogLine, RecordHead, session_id_time
 
@@ -493,7 +494,7 @@ class LogIndex:
         size = self._sizes[file_idx]
         if not self.follow or file_idx < len(self._sizes) - 1 or size == 0:
             return size
-        return records.line_end_before(self._fds[file_idx], size)
+        return blockio.line_end_before(self._fds[file_idx], size)
 
     def _live_end_now(self) -> int:
         """The end of the last complete line of the live (last) file as it is now:
@@ -502,7 +503,7 @@ class LogIndex:
         last = len(self._fds) - 1
         if not self.follow:
             return self._sizes[last]
-        return records.line_end_before(self._fds[last], os.fstat(self._fds[last]).st_size)
+        return blockio.line_end_before(self._fds[last], os.fstat(self._fds[last]).st_size)
 
     def _plan(self) -> list[tuple[int, int, int]]:
         """(file, start, end) segments cut at line starts."""
@@ -532,7 +533,7 @@ class LogIndex:
             if cancel.is_set():
                 return
             file_idx, start, end = seg
-            yield seg, records.scan_segment(self._fds[file_idx], start, end, self.block_size)
+            yield seg, blockio.scan_segment(self._fds[file_idx], start, end, self.block_size)
 
     def _run_parallel(self, plan: list[tuple[int, int, int]], workers: int,
                       cancel: threading.Event) -> Iterator[tuple[tuple[int, int, int], list[BlockScan]]]:
@@ -558,7 +559,7 @@ class LogIndex:
 
         def scan_here(seg: tuple[int, int, int]) -> list[BlockScan]:
             f, s, e = seg
-            return records.scan_segment(self._fds[f], s, e, self.block_size)
+            return blockio.scan_segment(self._fds[f], s, e, self.block_size)
 
         def submit_next() -> None:
             nonlocal broken
@@ -570,7 +571,7 @@ class LogIndex:
                 return
             f, s, e = seg
             try:
-                fut = pool.submit(records.scan_range, str(self.paths[f]), s, e, self.block_size)
+                fut = pool.submit(blockio.scan_range, str(self.paths[f]), s, e, self.block_size)
             except (RuntimeError, OSError, ValueError, BrokenProcessPool):
                 broken = True
                 fut = None
@@ -731,7 +732,7 @@ class LogIndex:
             if tail is not None and tail.file == last and tail.scan is not None \
                     and tail.end == start and tail.end - tail.start < self.block_size // 2:
                 start = self._drop_last_block()
-            for scan in records.scan_segment(fd, start, end, self.block_size):
+            for scan in blockio.scan_segment(fd, start, end, self.block_size):
                 self._add_scan(last, scan)
             self._total = self._done
             added = self._line_count - before
@@ -759,7 +760,7 @@ class LogIndex:
                     and tail.end == start and len(tail.data) + len(data) <= LIVE_MERGE:
                 data = tail.data + data
                 start = self._drop_last_block()
-            for scan in records.scan_bytes(data, start, self.block_size):
+            for scan in blockio.scan_bytes(data, start, self.block_size):
                 self._add_scan(last, scan)
             block = self._blocks[-1]
             if block.end - block.start <= LIVE_MERGE:
@@ -849,7 +850,7 @@ class LogIndex:
     def _read_line(self, offset: int) -> tuple[bytes, bytes]:
         """(content, ending) of the line starting at a logical offset."""
         file_idx, pos = self._locate(offset)
-        return strip_ending(b"".join(records.read_through_line_end(self._fds[file_idx], pos)))
+        return strip_ending(b"".join(blockio.read_through_line_end(self._fds[file_idx], pos)))
 
     def _block_starts(self, index: int) -> array[int]:
         """Line starts (offsets in the block) of a block, cached in a small LRU."""
@@ -1123,7 +1124,7 @@ class LogIndex:
                 block = self._blocks[bi]
                 base = self._block_offsets[bi]
             data = self._read_block(block)
-            starts, heads = records.session_starts_in_block(
+            starts, heads = session_starts.session_starts_in_block(
                 data, sid, block.carry_in == sid, block.others)
             cursor.offsets.extend(base + s for s in starts)
             cursor.heads.extend(heads)
@@ -1168,11 +1169,11 @@ class LogIndex:
         live = file_idx == len(self._fds) - 1
         last_found = pos
         while pos < end and len(found) < stop and pos - last_found <= SCAN_AHEAD_GAP:
-            data = records.read_block(fd, pos, end, self.block_size)
+            data = blockio.read_block(fd, pos, end, self.block_size)
             if not data:
                 break
             block = data if data.endswith(b"\n") else data + b"\n"
-            starts, heads = records.session_starts_in_block(block, sid, carried, 1)
+            starts, heads = session_starts.session_starts_in_block(block, sid, carried, 1)
             for s, h in zip(starts, heads, strict=True):
                 e = block.find(b"\n", s)
                 content, ending = strip_ending(data[s:e + 1] if e < len(data) else data[s:])

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from session_explorer.core import threadcheck
-from session_explorer.core.applog import records
+from session_explorer.core.applog import blockio, records, scanner, session_starts
 from session_explorer.core.applog.index import IndexProgress, IndexStale, LogIndex
 from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.cache import index_cache
@@ -196,7 +196,7 @@ class AppLogSource:
         else:
             self._keep(start, data)
         found: set[str] = set()
-        for scan in records.scan_bytes(data, 0, index.block_size):
+        for scan in blockio.scan_bytes(data, 0, index.block_size):
             found.update(scan.counts)
             if scan.lead:
                 found.add(carry)
@@ -206,7 +206,7 @@ class AppLogSource:
         self._carry = carry
         return found
 
-    def _lines_of(self, index: LogIndex, data: bytes, scan: records.BlockScan, carry: str,
+    def _lines_of(self, index: LogIndex, data: bytes, scan: scanner.BlockScan, carry: str,
                   shown: str | None, start: int, first_line: int, out: list[LogLine]) -> None:
         """The lines of ``shown`` (every line when None) in one scanned block, with
         their line numbers when the index has them (-1 while it is built)."""
@@ -230,9 +230,9 @@ class AppLogSource:
         self._heads = {shown: record} if record is not None else {}
 
     @staticmethod
-    def _session_lines(block: bytes, sid: str, carried: bool, scan: records.BlockScan,
+    def _session_lines(block: bytes, sid: str, carried: bool, scan: scanner.BlockScan,
                        ) -> Iterator[tuple[int, bytes, bytes, str, RecordHead | None]]:
-        starts, flags = records.session_starts_in_block(block, sid, carried, scan.others)
+        starts, flags = session_starts.session_starts_in_block(block, sid, carried, scan.others)
         for pos, flag in zip(starts, flags, strict=True):
             end = block.find(b"\n", pos)
             content, ending = records.strip_ending(block[pos:end + 1])
