@@ -45,8 +45,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from session_explorer.core.applog.index import LogIndex, allow_worker_processes
-from session_explorer.core.background import shutdown_shared_pool
+from session_explorer.core.applog.index import LogIndex
+from session_explorer.core.background import allow_worker_processes, shutdown_shared_pool
 
 PAGE = 50
 

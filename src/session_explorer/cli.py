@@ -248,7 +248,7 @@ def _allow_index_workers() -> None:
     guarded = getattr(getattr(main_module, "__spec__", None), "name", "") == "session_explorer.__main__"
     script = Path(getattr(main_module, "__file__", "") or "").name
     if guarded or script in ("session-explorer", "session-explorer.exe"):
-        from session_explorer.core.applog.index import allow_worker_processes
+        from session_explorer.core.background import allow_worker_processes
 
         allow_worker_processes()
 

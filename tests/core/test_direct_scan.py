@@ -19,7 +19,7 @@ import pytest
 from session_explorer.core.applog import direct_scan
 from session_explorer.core.applog import records as applog
 from session_explorer.core.applog.direct_scan import AppLogFiles, newest_heads, session_bytes, session_ids
-from session_explorer.core.applog.index import merge_by_time
+from session_explorer.core.applog.merge import merge_by_time
 from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.models import IN_PROGRESS, LogLine
 from tests.hostile import hostile_app_log, write_hostile_dir

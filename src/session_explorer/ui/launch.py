@@ -56,7 +56,8 @@ def _prepare_index_workers(app_logs: tuple[Path, ...]) -> None:
     Big logs are indexed by worker processes; the tracker they need is started
     with the process's stderr, which the running app has replaced.
     """
-    from session_explorer.core.applog.index import PARALLEL_MIN_BYTES, keep_a_core_for_live, worker_processes_allowed
+    from session_explorer.core.applog.index import PARALLEL_MIN_BYTES
+    from session_explorer.core.background import keep_a_core_for_live, worker_processes_allowed
 
     keep_a_core_for_live()
     if not worker_processes_allowed():

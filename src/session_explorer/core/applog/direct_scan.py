@@ -18,7 +18,7 @@ record cut by a chunk or a rotation goes on in the next one; lines before a log'
 first record belong to :data:`~session_explorer.core.models.IN_PROGRESS`. Files are read up to their
 size at opening, the live file up to its last newline (a line still being written
 is not shown, as in the explorer). Several app logs are merged in time by
-:func:`~session_explorer.core.applog.index.merge_by_time`, record by record.
+:func:`~session_explorer.core.applog.merge.merge_by_time`, record by record.
 
 :func:`session_ids` (the ids starting with a prefix) and :func:`newest_heads` (the
 sessions of the newest records, read backwards) serve the headless commands'
@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from session_explorer.core.applog.blockio import line_end_before, read_through_line_end
-from session_explorer.core.applog.index import merge_by_time
+from session_explorer.core.applog.merge import merge_by_time
 from session_explorer.core.applog.records import (
     BRACKET_HEAD,
     BRACKET_RE,
@@ -260,7 +260,7 @@ def session_runs(log: AppLogFiles, sid: str, chunk_size: int = CHUNK_SIZE) -> It
 
 
 class _Timed(NamedTuple):
-    """A run with the time :func:`~session_explorer.core.applog.index.merge_by_time` orders it by."""
+    """A run with the time :func:`~session_explorer.core.applog.merge.merge_by_time` orders it by."""
 
     timestamp: datetime | None
     data: bytes

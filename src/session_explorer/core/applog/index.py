@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import heapq
 import os
 import re
 import threading
@@ -25,20 +24,26 @@ import time
 import weakref
 from array import array
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal, Protocol, TypeVar, overload
+from typing import Any, Literal, overload
 
 from session_explorer.core import threadcheck
 from session_explorer.core.applog import blockio, records, session_starts
 from session_explorer.core.applog.records import parse_head, strip_ending
 from session_explorer.core.applog.scanner import BlockScan, SessionCounts
-from session_explorer.core.background import drop_shared_pool, shared_pool
+from session_explorer.core.background import (
+    background_workers,
+    drop_shared_pool,
+    live_core_kept,
+    shared_pool,
+    worker_processes_allowed,
+)
 from session_explorer.core.models import IN_PROGRESS, LogLine, RecordHead, session_id_time
 
 BLOCK_SIZE = 1 << 20
@@ -59,40 +64,6 @@ _GAVE_UP = (-1, -1)
 #: Live appends go into the last block while it stays this small (its bytes are kept
 #: in memory for that), so a live log makes blocks of this size, not one per append.
 LIVE_MERGE = 64 << 10
-
-
-_WORKERS_ALLOWED = False
-_LIVE_CORE = False
-
-
-def keep_a_core_for_live(keep: bool = True) -> None:
-    """Builds leave one core to the live path (the explorer turns this on; a
-    headless command uses every core it may)."""
-    global _LIVE_CORE
-    _LIVE_CORE = keep
-
-
-def background_workers() -> int:
-    """Worker processes for background work: under the explorer one core stays for
-    the live path (and the thread that merges results); else up to two."""
-    cores = os.cpu_count() or 1
-    return max(1, min(2, cores - 1)) if _LIVE_CORE else min(2, cores)
-
-
-def allow_worker_processes(allowed: bool = True) -> None:
-    """Let big builds use worker processes (the ``session-explorer`` command does).
-
-    Off by default for library use: worker processes are spawned, and spawning
-    re-imports the program's ``__main__`` module, which must then be guarded by
-    ``if __name__ == "__main__":``. Pass ``workers=`` to :class:`LogIndex` to choose
-    explicitly.
-    """
-    global _WORKERS_ALLOWED
-    _WORKERS_ALLOWED = allowed
-
-
-def worker_processes_allowed() -> bool:
-    return _WORKERS_ALLOWED
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,77 +138,6 @@ class _Cursor:
     offsets: array[int]
     heads: bytearray
     next_block: int = 0  # position in the session's block list
-
-
-class _Timestamped(Protocol):
-    """What :func:`merge_by_time` orders by."""
-
-    @property
-    def timestamp(self) -> datetime | None: ...
-
-
-_T = TypeVar("_T", bound=_Timestamped)
-
-
-def merge_by_time(streams: Iterable[Iterable[_T]]) -> Iterator[_T]:
-    """Merge line streams (e.g. of several sources) by record time, stable per stream.
-
-    Continuation lines keep their record's time; lines without a time keep the time of
-    the line before them in their stream.
-    """
-    def keyed(index: int, lines: Iterable[_T]) -> Iterator[tuple[datetime, int, int, _T]]:
-        last = datetime.min
-        for n, line in enumerate(lines):
-            last = line.timestamp or last
-            yield last, index, n, line
-
-    for *_, line in heapq.merge(*(keyed(i, s) for i, s in enumerate(streams))):
-        yield line
-
-
-def merge_lazily(parts: Sequence[Sequence[LogLine]]) -> Sequence[LogLine] | None:
-    """:func:`merge_by_time` of ``parts`` as a sequence whose lines are made only when
-    read, when every part can say its lines' times without making them (a
-    ``times()`` method); None otherwise."""
-    keyed = []
-    for i, part in enumerate(parts):
-        times = getattr(part, "times", None)
-        if times is None:
-            return None
-        keyed.append(_carried(i, times()))
-    order = [(i, n) for _, i, n in heapq.merge(*keyed)]
-    return _MergedLines(parts, order)
-
-
-def _carried(index: int, times: Iterable[datetime | None]) -> Iterator[tuple[datetime, int, int]]:
-    """merge_by_time's keys: a line without a time has the time of the one before."""
-    last = datetime.min
-    for n, ts in enumerate(times):
-        last = ts or last
-        yield last, index, n
-
-
-class _MergedLines(Sequence[LogLine]):
-    """Lines of several parts in a merged order: (part, position) per line."""
-
-    def __init__(self, parts: Sequence[Sequence[LogLine]], order: list[tuple[int, int]]) -> None:
-        self._parts = parts
-        self._order = order
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    @overload
-    def __getitem__(self, item: int) -> LogLine: ...
-
-    @overload
-    def __getitem__(self, item: slice) -> list[LogLine]: ...
-
-    def __getitem__(self, item: int | slice) -> LogLine | list[LogLine]:
-        if isinstance(item, slice):
-            return [self._parts[i][n] for i, n in self._order[item]]
-        i, n = self._order[item]
-        return self._parts[i][n]
 
 
 class _ScannedLines(Sequence[LogLine]):
@@ -484,7 +384,7 @@ class LogIndex:
             return self.workers
         # Under the explorer even a middling log goes to a worker process: scanned in
         # the explorer's own process it would hold the interpreter the screen needs.
-        least = LIVE_PARALLEL_MIN_BYTES if _LIVE_CORE else PARALLEL_MIN_BYTES
+        least = LIVE_PARALLEL_MIN_BYTES if live_core_kept() else PARALLEL_MIN_BYTES
         if self._total < least or not worker_processes_allowed():
             return 0
         return background_workers()
@@ -545,7 +445,7 @@ class LogIndex:
         segments per worker are queued at a time: enough to keep every worker busy,
         few enough to stop soon.
         """
-        here_first = not _LIVE_CORE
+        here_first = not live_core_kept()
         try:
             pool = shared_pool(workers)
         except (OSError, ValueError, RuntimeError):

@@ -28,14 +28,9 @@ from pathlib import Path
 
 from session_explorer.core import threadcheck
 from session_explorer.core.applog.index import IndexProgress as BuildProgress
-from session_explorer.core.applog.index import (
-    SessionStats,
-    background_workers,
-    merge_by_time,
-    merge_lazily,
-    worker_processes_allowed,
-)
-from session_explorer.core.background import drop_shared_pool, shared_pool
+from session_explorer.core.applog.index import SessionStats
+from session_explorer.core.applog.merge import merge_by_time, merge_lazily
+from session_explorer.core.background import background_workers, drop_shared_pool, shared_pool, worker_processes_allowed
 from session_explorer.core.cache import jsonl_cache
 from session_explorer.core.cache.jsonl_cache import summarise_files
 from session_explorer.core.cache.store import CacheStore, default_store
