@@ -66,7 +66,8 @@ from session_explorer.core.reading.sources import (
 )
 from session_explorer.core.session.app_logs import AppLogSource
 from session_explorer.core.session.layout import Layout
-from session_explorer.core.session.session_files import LoadedInteractions, SessionFile, SessionFiles
+from session_explorer.core.session.session_file import SessionFile
+from session_explorer.core.session.session_files import LoadedInteractions, SessionFiles
 
 #: Interaction files of at least this many bytes in all are summarised in a worker
 #: process (when the program allows them), this many files a task.
