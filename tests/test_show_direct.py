@@ -12,9 +12,10 @@ import pytest
 from session_explorer.cli import main
 from session_explorer.core.applog.index import LogIndex
 from session_explorer.core.interactions import stats as interaction_stats
-from session_explorer.core.session.catalog import Catalog, SessionNotFound
+from session_explorer.core.session.catalog import Catalog
 from session_explorer.core.session.layout import discover
 from session_explorer.core.session.session_files import SessionFiles
+from session_explorer.core.session.summaries import SessionNotFound
 from tests.core.test_direct_scan import generated_log
 from tests.hostile import rec, write_hostile_dir
 

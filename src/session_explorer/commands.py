@@ -117,7 +117,7 @@ def resolve_query(layout: Layout, logs: list[AppLogFiles], query: str,
 
 
 def _resolve_or_fail(ordered: list[str], query: str) -> str:
-    from session_explorer.core.session.catalog import SessionNotFound, resolve_session
+    from session_explorer.core.session.summaries import SessionNotFound, resolve_session
 
     try:
         return resolve_session(ordered, query)

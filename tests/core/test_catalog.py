@@ -9,8 +9,9 @@ from typing import ClassVar
 import pytest
 
 from session_explorer.core.applog.rotations import discover_rotations
-from session_explorer.core.session.catalog import Catalog, SessionNotFound
+from session_explorer.core.session.catalog import Catalog
 from session_explorer.core.session.layout import discover
+from session_explorer.core.session.summaries import SessionNotFound
 from tests.hostile import write_hostile_dir
 from tests.reference import naive_interactions, naive_sessions
 

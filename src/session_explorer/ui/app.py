@@ -42,8 +42,9 @@ from session_explorer.core.query import Query, QueryError, compile_query
 from session_explorer.core.reading.filters import LevelStep
 from session_explorer.core.reading.search import search
 from session_explorer.core.reading.sources import EMPTY_SOURCE, LineSource
-from session_explorer.core.session.catalog import Catalog, CatalogState, SessionNotFound
+from session_explorer.core.session.catalog import Catalog, CatalogState
 from session_explorer.core.session.layout import Layout
+from session_explorer.core.session.summaries import SessionNotFound
 from session_explorer.core.session.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import PaletteCommand, SessionCommands
 from session_explorer.ui.controllers.live import (

@@ -49,11 +49,9 @@ from session_explorer.core.live.directory import DirectoryWatcher
 from session_explorer.core.live.events import NewFile
 from session_explorer.core.models import (
     GROWING_SECONDS,
-    IN_PROGRESS,
     Interaction,
     LogLine,
     SessionSummary,
-    session_id_time,
 )
 from session_explorer.core.reading.sources import (
     AllLines,
@@ -68,6 +66,12 @@ from session_explorer.core.session.app_logs import AppLogSource
 from session_explorer.core.session.layout import Layout
 from session_explorer.core.session.session_file import SessionFile
 from session_explorer.core.session.session_files import LoadedInteractions, SessionFiles
+from session_explorer.core.session.summaries import (
+    add_stats,
+    make_summary,
+    newest_first,
+    resolve_session,
+)
 
 #: Interaction files of at least this many bytes in all are summarised in a worker
 #: process (when the program allows them), this many files a task.
@@ -102,13 +106,6 @@ class SessionRead:
     session_id: str | None
     lines: Snapshot
     interactions: LoadedInteractions
-
-
-class SessionNotFound(LookupError):
-    """No session, or several, match what the user asked for."""
-
-    def __str__(self) -> str:
-        return str(self.args[0])
 
 
 # ----------------------------------------------------------------------- catalog
@@ -365,7 +362,7 @@ class Catalog:
         for gone in self._summaries.keys() - ids:
             self._summaries.pop(gone, None)
         summaries.sort(key=lambda s: s.id, reverse=True)  # same start: ``_2`` before plain
-        summaries.sort(key=_newest_first)
+        summaries.sort(key=newest_first)
         return summaries
 
     def _log_stats(self) -> dict[str, SessionStats]:
@@ -374,7 +371,7 @@ class Catalog:
             if source.index is None:
                 continue
             for sid, s in source.index.session_stats().items():
-                merged[sid] = _add_stats(merged[sid], s) if sid in merged else s
+                merged[sid] = add_stats(merged[sid], s) if sid in merged else s
             if not source.index.complete:
                 for sid, s in self._newest_sessions(source).items():
                     merged.setdefault(sid, s)
@@ -412,34 +409,9 @@ class Catalog:
         cached = self._summaries.get(sid)
         if cached is not None and cached[0] == inputs:
             return cached[1]
-        summary = self._make_summary(sid, file, jsonl, log, growing, indexed)
+        summary = make_summary(sid, file, jsonl, log, growing, indexed)
         self._summaries[sid] = (inputs, summary)
         return summary
-
-    def _make_summary(
-        self, sid: str, file: SessionFile | None, jsonl: InteractionStats | None, log: SessionStats | None,
-        growing: bool, indexed: bool,
-    ) -> SessionSummary:
-        # A seed-style id is the moment the session started; otherwise its first record.
-        starts = [t for t in (jsonl and jsonl.first_ts, log and log.first_ts) if t]
-        ends = [t for t in (jsonl and jsonl.last_ts, log and log.last_ts) if t]
-        return SessionSummary(
-            id=sid,
-            start=session_id_time(sid) or (min(starts) if starts else None),
-            end=max(ends) if ends else None,
-            interactions=jsonl.count if jsonl else 0,
-            malformed=jsonl.malformed if jsonl else 0,
-            lines=log.lines if log else 0,
-            warnings=log.warnings if log else 0,
-            errors=(log.errors if log else 0),
-            models=jsonl.models if jsonl else (),
-            tokens=jsonl.tokens if jsonl else 0,
-            interactions_file=file.name if file is not None else None,
-            growing=growing,
-            # Until the logs are indexed, a session not met yet may still be there.
-            in_app_log=log is not None or not indexed,
-            prompt=jsonl.first_user_text if jsonl else "",
-        )
 
     @threadcheck.off_ui
     def resolve(self, query: str) -> str:
@@ -593,44 +565,6 @@ class Catalog:
             self._version += 1
             changes.insert(0, SessionsChanged())
         return changes
-
-
-def _newest_first(summary: SessionSummary) -> tuple[int, float]:
-    if summary.id == IN_PROGRESS:
-        return (1, 0.0)
-    start = summary.start.timestamp() if summary.start else float("-inf")
-    return (0, -start)
-
-
-def _add_stats(a: SessionStats, b: SessionStats) -> SessionStats:
-    firsts = [t for t in (a.first_ts, b.first_ts) if t]
-    lasts = [t for t in (a.last_ts, b.last_ts) if t]
-    return SessionStats(
-        lines=a.lines + b.lines,
-        records=a.records + b.records,
-        warnings=a.warnings + b.warnings,
-        errors=a.errors + b.errors,
-        first_ts=min(firsts) if firsts else None,
-        last_ts=max(lasts) if lasts else None,
-    )
-
-
-def resolve_session(sessions: list[str], query: str) -> str:
-    """A session id from an id, a unique prefix, or ``latest`` (``sessions`` newest first)."""
-    if query == "latest":
-        for sid in sessions:
-            if sid != IN_PROGRESS:
-                return sid
-        raise SessionNotFound("no sessions found")
-    if query in sessions:
-        return query
-    matches = [sid for sid in sessions if sid.startswith(query)]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise SessionNotFound(f"unknown session {query!r}")
-    shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
-    raise SessionNotFound(f"{query!r} matches {len(matches)} sessions: {shown}")
 
 
 def _size(path: str) -> int:
