@@ -36,7 +36,7 @@ async def settle(app: ExplorerApp, pilot: Pilot, rounds: int = 3, timeout: float
         while any(w.is_running for w in app.workers):
             assert time.monotonic() < deadline, "workers did not finish"
             await pilot.pause(0.01)
-        while app._refresh_timer is not None:  # a throttled session-list refresh
+        while app.refresh_pending:  # a throttled session-list refresh
             assert time.monotonic() < deadline, "the session list was never refreshed"
             await pilot.pause(0.02)
     # Widgets finish some layout when idle (a DataTable sizes its columns then).

@@ -110,7 +110,7 @@ async def test_slash_in_the_interactions_pane_searches_the_interactions(tmp_path
         # #2-#4 call get_ride_history: found by their content, not their rows.
         assert pane.matches == [1, 2, 3]
         assert not bar.is_open and app.focused is pane
-        assert app._matches is None  # the log is not searched
+        assert app.log_matches is None  # the log is not searched
         # Following: the newest match, and the pane keeps following.
         assert pane.cursor_row == 3 and pane.follow
         assert title(app).endswith("· 3/3 matches")
@@ -200,14 +200,14 @@ async def test_one_search_at_a_time(tmp_path: Path) -> None:
         app.search_bar.input.value = "ride"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app._matches and pane.search_query is None
+        assert app.log_matches and pane.search_query is None
         assert "matches" not in title(app)
         # And the other way round.
         await pilot.press("3", "slash")
         app.search_bar.input.value = "429"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app._matches is None and pane.matches == [0]
+        assert app.log_matches is None and pane.matches == [0]
         assert "matches" not in str(app.log_pane.border_title)
 
 
@@ -273,7 +273,7 @@ async def test_a_long_search_of_the_interactions_can_be_cancelled(tmp_path: Path
         await settle(app, pilot)
         await pilot.press("2", "slash", *"ride", "enter")  # a search of the log first
         await settle(app, pilot)
-        log_matches = array("Q", app._matches)
+        log_matches = array("Q", app.log_matches)
         await pilot.press("3", "slash")
         app.search_bar.input.value = "ride_history"
         await pilot.press("enter")
@@ -287,7 +287,7 @@ async def test_a_long_search_of_the_interactions_can_be_cancelled(tmp_path: Path
         await settle(app, pilot)
         # Nothing changed: the log's search stays, the interactions are not searched.
         assert app.interactions_pane.search_query is None
-        assert app._matches == log_matches
+        assert app.log_matches == log_matches
 
 
 async def test_a_search_goes_on_over_interactions_read_again(tmp_path: Path) -> None:

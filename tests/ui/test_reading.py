@@ -35,7 +35,7 @@ async def test_search_highlights_counts_and_steps(tmp_path: Path) -> None:
         await pilot.press(*"export", "enter")
         await settle(app, pilot)
         # "export" is in six messages (smart case: "exports/" and "export" alike).
-        matches = list(app._matches)
+        matches = list(app.log_matches)
         assert len(matches) == 6
         texts = shown_texts(app)
         assert all("export" in texts[n].lower() for n in matches)
@@ -55,7 +55,7 @@ async def test_search_highlights_counts_and_steps(tmp_path: Path) -> None:
         await pilot.press("N", "N")  # wraps back to the last match
         assert log.cursor_line == matches[-1] and log.border_title.endswith("6/6 matches")
         await pilot.press("escape")  # clears the search
-        assert app._matches is None and "matches" not in log.border_title
+        assert app.log_matches is None and "matches" not in log.border_title
         assert log._highlight is None
 
 
@@ -74,7 +74,7 @@ async def test_matches_are_highlighted_in_every_column(tmp_path: Path) -> None:
         # The level column: the two warnings (exact case).
         await pilot.press("2", "g", "slash", *"WARNING", "enter")
         await settle(app, pilot)
-        first, second = app._matches
+        first, second = app.log_matches
         assert highlighted(log, first, "log-view--match-current") == ["WARNING"]
         assert highlighted(log, second) == ["WARNING"]
         # The time column: the raw line says 08:59:28,863, the column 08:59:28.863.
@@ -82,9 +82,9 @@ async def test_matches_are_highlighted_in_every_column(tmp_path: Path) -> None:
         app.search_bar.input.value = "08:59:28"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert len(app._matches) == 9
-        current = app._matches[app._match]
-        other = next(n for n in app._matches if n != current and shown_texts(app)[n].startswith("["))
+        assert len(app.log_matches) == 9
+        current = app.log_matches[app.current_match]
+        other = next(n for n in app.log_matches if n != current and shown_texts(app)[n].startswith("["))
         assert highlighted(log, current, "log-view--match-current") == ["08:59:28"]
         assert highlighted(log, other) == ["08:59:28"]
         # The logger column (and the message where it says it too).
@@ -93,8 +93,8 @@ async def test_matches_are_highlighted_in_every_column(tmp_path: Path) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         texts = shown_texts(app)
-        current = app._matches[app._match]
-        reading = next(n for n in app._matches if "Reading ride export" in texts[n] and n != current)
+        current = app.log_matches[app.current_match]
+        reading = next(n for n in app.log_matches if "Reading ride export" in texts[n] and n != current)
         assert highlighted(log, reading) == ["storage"]  # "cycling_ai.storage"
 
 
@@ -110,13 +110,13 @@ async def test_search_smart_case_regex_and_invalid_regex(tmp_path: Path) -> None
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.search_bar.status.startswith("invalid regular expression: missing )")
-        assert app._matches is None
+        assert app.log_matches is None
         app.search_bar.input.value = r"re:\d+ input / \d+ output"
         await pilot.press("enter")
         await settle(app, pilot)
-        assert len(app._matches) == 2
+        assert len(app.log_matches) == 2
         await pilot.press("slash", "escape")  # escape in the bar: closes it, clears the search
-        assert not app.search_bar.is_open and app._matches is None
+        assert not app.search_bar.is_open and app.log_matches is None
         assert app.focused is app.log_pane
 
 
@@ -141,7 +141,7 @@ async def test_a_long_search_shows_progress_and_can_be_cancelled(tmp_path: Path,
         await pilot.press("escape")
         assert app.search_bar.status == "search cancelled" and app.search_bar.is_open
         await settle(app, pilot)  # the worker ends
-        assert app._matches is None
+        assert app.log_matches is None
         await pilot.press("escape")
         assert not app.search_bar.is_open
 
@@ -152,11 +152,11 @@ async def test_search_follows_the_level_filter(tmp_path: Path) -> None:
         await settle(app, pilot)
         await pilot.press("2", "slash", *"export", "enter")
         await settle(app, pilot)
-        assert len(app._matches) == 6
+        assert len(app.log_matches) == 6
         await pilot.press("l", "l")  # warnings and above: the search runs again
         await settle(app, pilot)
         # The error, the traceback line in "_read_export" and the warning about it.
-        assert len(app._matches) == 3
+        assert len(app.log_matches) == 3
         assert app.log_pane.border_title.endswith("/3 matches")
 
 
@@ -176,7 +176,7 @@ async def test_level_filter_cycles_and_keeps_the_cursor_line(tmp_path: Path) -> 
         for _ in range(4):
             await pilot.press("l")
             await settle(app, pilot)
-            counts.append((app._log_filters.level, log.line_count))
+            counts.append((app.log_filters.level, log.line_count))
             # The cursor stays on the same line of the log.
             assert log.cursor_log_line.text == error_text
         assert counts == [

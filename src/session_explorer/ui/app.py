@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -218,6 +218,27 @@ class ExplorerApp(App[None]):
     @property
     def interactions_pane(self) -> InteractionsView:
         return self.query_one(InteractionsView)
+
+    @property
+    def log_matches(self) -> Sequence[int] | None:
+        """Positions (in the log pane's lines) of the log search's matches, ascending;
+        None when the log pane is not searched."""
+        return self._matches
+
+    @property
+    def log_filters(self) -> Filters:
+        """The log pane's level and logger filters now."""
+        return self._log_filters
+
+    @property
+    def refresh_pending(self) -> bool:
+        """A throttled refresh of the sessions pane is waiting to run."""
+        return self._refresh_timer is not None
+
+    @property
+    def current_match(self) -> int:
+        """Which of :attr:`log_matches` is the current one (``n``/``N`` move it)."""
+        return self._match
 
     def on_resize(self, event: events.Resize) -> None:
         self.screen.set_class(event.size.width < NARROW_WIDTH, "-narrow")
