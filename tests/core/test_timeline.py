@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from session_explorer.core.models import Interaction
-from session_explorer.core.session.timeline import (
+from session_explorer.core.reading.timeline import (
     TimelineItem,
     Window,
     effective_time,
@@ -417,7 +417,7 @@ def test_merge_timeline_invariants(seed: int) -> None:
 
 def test_timeline_imports_neither_textual_nor_rich() -> None:
     code = (
-        "import sys, session_explorer.core.session.timeline, session_explorer.core.live.directory; "
+        "import sys, session_explorer.core.reading.timeline, session_explorer.core.live.directory; "
         "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
     )
     out = subprocess.run(

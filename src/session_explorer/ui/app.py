@@ -42,10 +42,18 @@ from session_explorer.core.query import Query, QueryError, compile_query
 from session_explorer.core.reading.filters import LevelStep
 from session_explorer.core.reading.search import search
 from session_explorer.core.reading.sources import EMPTY_SOURCE, LineSource
+from session_explorer.core.reading.timeline import Window, effective_time, interaction_at, interaction_windows
+from session_explorer.core.reading.view import (
+    Filters,
+    ReadingView,
+    SessionFacts,
+    logger_filter,
+    next_alert,
+    window_lines,
+)
 from session_explorer.core.session.catalog import Catalog, CatalogState
 from session_explorer.core.session.layout import Layout
 from session_explorer.core.session.summaries import SessionNotFound
-from session_explorer.core.session.timeline import Window, effective_time, interaction_at, interaction_windows
 from session_explorer.ui.commands import PaletteCommand, SessionCommands
 from session_explorer.ui.controllers.live import (
     CatalogStateArrived,
@@ -54,7 +62,6 @@ from session_explorer.ui.controllers.live import (
     ShownSession,
 )
 from session_explorer.ui.messages import CatalogOpened, WorkerFailed
-from session_explorer.ui.reading import Filters, ReadingView, SessionFacts, logger_filter, next_alert, window_lines
 from session_explorer.ui.widgets.empty_state import EmptyState
 from session_explorer.ui.widgets.interactions_view import InteractionsView, find_interactions
 from session_explorer.ui.widgets.log_view import LogView
@@ -175,7 +182,7 @@ class ExplorerApp(App[None]):
         self._bindings_on_session: bool | None = None
         self._last_selection = 0.0
         self._selection_timer: Timer | None = None
-        # What the log pane shows and what is known about it (see ui/reading.py).
+        # What the log pane shows and what is known about it (see core/reading/view.py).
         self._base: LineSource = EMPTY_SOURCE
         self._view = ReadingView(EMPTY_SOURCE)
         self._log_filters = Filters()

@@ -18,22 +18,24 @@ interaction rows); their names are all importable from here.
 
 from __future__ import annotations
 
+from session_explorer.core.interactions.oneline import (
+    INTERACTION_RULE,
+    format_latency,
+    format_tokens,
+    interaction_summary,
+)
 from session_explorer.core.text import control_picture, visible_pieces
 from session_explorer.ui.render.interactions import (
     INTERACTION_COLUMNS,
     INTERACTION_LAYOUTS,
-    INTERACTION_RULE,
     STATUS_STYLES,
     WIDE_INTERACTION_COLUMNS,
     Column,
     InteractionTotals,
-    format_latency,
-    format_tokens,
     highlight_interaction_cells,
     interaction_cells,
     interaction_columns,
     interaction_row_texts,
-    interaction_summary,
     one_line,
     render_interaction_row,
 )

@@ -9,6 +9,13 @@ from datetime import date
 from rich.style import Style
 from rich.text import Text
 
+from session_explorer.core.interactions.oneline import (
+    INTERACTION_RULE,
+    format_latency,
+    format_tokens,
+    interaction_summary,
+    model_name,
+)
 from session_explorer.core.models import (
     Interaction,
 )
@@ -36,30 +43,6 @@ STATUS_STYLES: dict[str, Style] = {
 }
 
 
-def format_tokens(count: int | None) -> str:
-    """``812``, ``45.1k``, ``3.2M``; ``-`` when unknown."""
-    if count is None:
-        return "-"
-    if count < 1000:
-        return str(count)
-    if count < 1_000_000:
-        return f"{count / 1000:.1f}k"
-    return f"{count / 1_000_000:.1f}M"
-
-
-def format_latency(duration_ms: float | None) -> str:
-    """``340ms`` below a second, ``1.2s`` above, ``2m05s`` above a minute."""
-    if duration_ms is None:
-        return "-"
-    if duration_ms < 1000:
-        return f"{duration_ms:.0f}ms"
-    seconds = duration_ms / 1000
-    if seconds < 60:
-        return f"{seconds:.1f}s"
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}m{rest:02d}s"
-
-
 def one_line(value: str, limit: int = 120) -> Text:
     """The start of a text on one line: line breaks become spaces, controls visible."""
     flat = " ".join(value.split("\n")).strip()
@@ -69,11 +52,6 @@ def one_line(value: str, limit: int = 120) -> Text:
     if cut:
         text.append("…", DIM)
     return text
-
-
-def _model_name(interaction: Interaction, *, provider: bool) -> str:
-    parts = (interaction.provider, interaction.model) if provider else (interaction.model,)
-    return "/".join(part for part in parts if part) or (interaction.provider or "")
 
 
 def _tokens_cell(interaction: Interaction) -> Text:
@@ -137,7 +115,7 @@ def interaction_cells(
     makers: dict[str, Callable[[], Text]] = {
         "number": lambda: Text(str(interaction.number), justify="right"),
         "time": time_cell,
-        "model": lambda: one_line(_model_name(interaction, provider=wide) or "-", 40 if wide else 20),
+        "model": lambda: one_line(model_name(interaction, provider=wide) or "-", 40 if wide else 20),
         "in": lambda: Text(format_tokens(usage.input_tokens), justify="right"),
         "out": lambda: Text(format_tokens(usage.output_tokens), justify="right"),
         "tokens": lambda: _tokens_cell(interaction),
@@ -210,26 +188,6 @@ class InteractionTotals:
         if self.malformed:
             parts.append(f"{self.malformed} malformed")
         return " · ".join(parts)
-
-
-#: Starts the one-line summary of an interaction in the merged timeline.
-INTERACTION_RULE = "──"
-
-
-def interaction_summary(interaction: Interaction) -> str:
-    """``#3 openai/gpt-4o-mini · 1.2k/701 tok · 6.3s · ok · "Plan my next…"``: an
-    interaction on one line of the merged timeline (searchable as it reads)."""
-    usage = interaction.usage
-    parts = [f"#{interaction.number} {_model_name(interaction, provider=True) or '-'}"]
-    if usage.input_tokens is not None or usage.output_tokens is not None:
-        parts.append(f"{format_tokens(usage.input_tokens)}/{format_tokens(usage.output_tokens)} tok")
-    if interaction.duration_ms is not None:
-        parts.append(format_latency(interaction.duration_ms))
-    parts.append(interaction.status)
-    prompt = " ".join(interaction.last_user_text.split())
-    if prompt:
-        parts.append(f'"{prompt[:60]}…"' if len(prompt) > 60 else f'"{prompt}"')
-    return " · ".join(parts)
 
 
 def render_interaction_row(

@@ -15,8 +15,7 @@ if TYPE_CHECKING:
 
 from session_explorer.core.levels import severity
 from session_explorer.core.models import Interaction, LogLine, Message, SessionSummary
-from session_explorer.core.session.export.constants import KEEP_LINES, ExportError
-from session_explorer.core.session.timeline import (
+from session_explorer.core.reading.timeline import (
     TimelineItem,
     Window,
     interaction_at,
@@ -25,6 +24,7 @@ from session_explorer.core.session.timeline import (
     lines_in_window,
     merge_timeline,
 )
+from session_explorer.core.session.export.constants import KEEP_LINES, ExportError
 
 # --------------------------------------------------------------------------- reading a session
 

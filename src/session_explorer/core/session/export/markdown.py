@@ -15,12 +15,12 @@ if TYPE_CHECKING:
 
 from session_explorer.core.levels import is_error, severity
 from session_explorer.core.models import Interaction, LogLine, Message, ToolCall
+from session_explorer.core.reading.timeline import (
+    effective_time,
+)
 from session_explorer.core.session.export.constants import ERROR_MARK, SNIPPET_CHARS, WARNING_MARK, ExportError
 from session_explorer.core.session.export.gather import Notable, SessionData, app_log_names, relative, session_lines
 from session_explorer.core.session.export.json_bundle import pretty_json
-from session_explorer.core.session.timeline import (
-    effective_time,
-)
 from session_explorer.core.text import make_visible
 
 # --------------------------------------------------------------------------- Markdown

@@ -1,5 +1,5 @@
-"""What the app knows about the session on screen, for search, filters, jumps,
-correlation marks and the merged timeline.
+"""What a reader knows about the session on screen, for search, filters, jumps,
+correlation marks and the merged timeline (the app holds one per loaded session).
 
 :class:`SessionFacts` is read once per loaded session by a worker (one pass over its
 lines): the core's :class:`~session_explorer.core.reading.filters.LineFacets` (level and
@@ -28,13 +28,13 @@ from session_explorer.core.reading.filters import (
     LoggerFilter,
 )
 from session_explorer.core.reading.sources import LineSource
-from session_explorer.core.session.timeline import (
+from session_explorer.core.reading.timeline import (
     Window,
     is_time_ordered,
     lines_in_window,
     merge_timeline,
 )
-from session_explorer.ui.timeline_source import TimelineSource
+from session_explorer.core.reading.timeline_lines import TimelineSource
 
 #: ``bytes.translate`` table: level rank -> 1 for warnings and above.
 _ALERT_TABLE = bytes(1 if rank >= WARNING_RANK else 0 for rank in range(256))
@@ -67,7 +67,7 @@ class SessionFacts:
     facets: LineFacets
     heads: bytearray
     times: list[datetime | None] | None
-    alerts: array = field(default_factory=lambda: array("Q"))
+    alerts: array[int] = field(default_factory=lambda: array("Q"))
     ordered: bool = True
 
     @classmethod

@@ -1,5 +1,5 @@
 """The merged timeline as a line source: a session's app-log lines and its
-interactions in one time-ordered stream (see :func:`.core.timeline.merge_timeline`).
+interactions in one time-ordered stream (see :func:`.timeline.merge_timeline`).
 
 The log view reads it like any other source; an interaction comes back as an
 :class:`InteractionRow`, which the view draws as a one-line summary.
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from session_explorer.core.interactions.oneline import INTERACTION_RULE, interaction_summary
 from session_explorer.core.models import Interaction, LogLine, RecordHead
 from session_explorer.core.reading.sources import LineSource
-from session_explorer.core.session.timeline import TimelineItem
-from session_explorer.ui import render
+from session_explorer.core.reading.timeline import TimelineItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +43,12 @@ class InteractionRow:
         return None
 
     @property
-    def timestamp(self):  # the interaction's time
+    def timestamp(self) -> datetime | None:  # the interaction's time
         return self.interaction.timestamp
 
 
 def interaction_row(interaction: Interaction, index: int, session_id: str = "") -> InteractionRow:
-    summary = f"{render.INTERACTION_RULE} {render.interaction_summary(interaction)}"
+    summary = f"{INTERACTION_RULE} {interaction_summary(interaction)}"
     return InteractionRow(interaction, index, session_id, summary.encode("utf-8"))
 
 
