@@ -10,10 +10,15 @@ and the test reports every breach).
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import traceback
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _enabled = os.environ.get("SESSION_EXPLORER_THREAD_CHECKS") == "1"
 _ui_thread: int | None = None
@@ -43,18 +48,15 @@ def check(what: str) -> None:
         violations.append((what, "".join(traceback.format_stack(limit=12))))
 
 
-def off_ui(method: Any) -> Any:
-    """Decorate a method that must not run on the UI thread."""
+def off_ui(method: Callable[P, R]) -> Callable[P, R]:
+    """Decorate a method that must not run on the UI thread (its signature is kept)."""
     name = method.__qualname__
 
-    def checked(*args: Any, **kwargs: Any) -> Any:
+    @functools.wraps(method)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
         check(name)
         return method(*args, **kwargs)
 
-    checked.__name__ = method.__name__
-    checked.__qualname__ = name
-    checked.__doc__ = method.__doc__
-    checked.__wrapped__ = method  # type: ignore[attr-defined]  # as functools.wraps sets it
     return checked
 
 
