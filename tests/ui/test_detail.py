@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 
 from session_explorer.core.interactions.reader import parse_line, read_interactions
 from session_explorer.core.models import Interaction, Message, ToolCall, Usage
-from session_explorer.ui import detail_render as dr
+from session_explorer.ui import detail as dr
 from session_explorer.ui.screens.detail import InteractionDetail, MessageBlock
 from tests.ui.helpers import T0
 

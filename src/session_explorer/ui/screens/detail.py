@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from session_explorer.core.models import Interaction, Message
-from session_explorer.ui import detail_render as dr
+from session_explorer.ui import detail as dr
 
 #: Builds a block's pieces: ``expanded -> (pieces, truncated)``.
 Builder = Callable[[bool], tuple[list[Text], bool]]
