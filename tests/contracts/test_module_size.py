@@ -13,10 +13,7 @@ STILL_LONG = {
     "session_explorer/core/applog/index.py": 1162,
     "session_explorer/ui/widgets/log_view.py": 939,
     "session_explorer/core/session/catalog.py": 574,
-    "session_explorer/demo/app.py": 521,
     "session_explorer/ui/widgets/interactions_view.py": 480,
-    "session_explorer/demo/runner.py": 436,
-    "session_explorer/demo/providers.py": 415,
 }
 
 

@@ -6,7 +6,7 @@ import logging
 import re
 from pathlib import Path
 
-from session_explorer.demo.runner import APP_LOG, INTERACTIONS_DIR
+from session_explorer.demo.output_dir import APP_LOG, INTERACTIONS_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_LOGS = REPO / "sample_logs"

@@ -7,16 +7,14 @@ writing sessions in a background thread, for ``session-explorer --demo``.
 
 from __future__ import annotations
 
+from session_explorer.demo.output_dir import MARKER, DemoDirectoryError, prepare_output_dir
 from session_explorer.demo.runner import (
     DEFAULT_RATE,
     DEFAULT_SEED,
     DEFAULT_SESSIONS,
-    MARKER,
-    DemoDirectoryError,
     DemoResult,
     LiveDemo,
     generate,
-    prepare_output_dir,
     run_live,
 )
 from session_explorer.demo.sample import SAMPLE_SEED, SAMPLE_SESSIONS, default_sample_dir, generate_sample_logs

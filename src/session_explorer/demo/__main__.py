@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from session_explorer.demo.runner import DemoDirectoryError
+from session_explorer.demo.output_dir import DemoDirectoryError
 from session_explorer.demo.sample import generate_sample_logs
 
 

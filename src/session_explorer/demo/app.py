@@ -7,7 +7,7 @@ through the tracing core's propagation helpers. Nothing around them is specific
 to the demo, which is the point: the log files it leaves are what the explorer
 reads in real life.
 
-A session is a generator (see :func:`run_session`): it yields the number of
+A session is a generator (see :func:`.scripts.run_session`): it yields the number of
 seconds of application time it waits (an LLM call, a user reading an answer), and
 :mod:`.runner` interleaves the sessions on one timeline, so that the app log shows
 several sessions at once, in a reproducible order.
@@ -30,10 +30,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from session_explorer.demo import texts
 from session_explorer.demo.clock import Timeline
-from session_explorer.demo.providers import PROVIDERS, FakeProvider, RateLimited, Reply, ToolCall, Turn
-from session_explorer.demo.tools import ATHLETES, TOOL_SPECS, Athlete, Tools
+from session_explorer.demo.conversation import RateLimited, Reply, ToolCall, Turn
+from session_explorer.demo.plans import SessionPlan
+from session_explorer.demo.providers import PROVIDERS, FakeProvider
+from session_explorer.demo.tools import TOOL_SPECS, Tools
 from session_explorer.tracing import (
     ContextThreadPoolExecutor,
     InteractionLogger,
@@ -142,55 +143,6 @@ class RunEnv:
         return InteractionLogger(
             self.out_dir / "llm_interactions", session_id=session_id, clock=self.timeline.now
         )
-
-
-@dataclass
-class SessionPlan:
-    """What one session will do."""
-
-    index: int
-    kind: str  # one of SCRIPTS
-    provider: str
-    model: str
-    athlete: Athlete
-    rate_limits: int = 0
-    slow: bool = False
-    follow_up: bool = True
-    same_second: bool = False  # starts in the same second as the previous session
-
-
-#: The first sessions of every run, so that even a short run shows every case.
-OPENING: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    ("plan", "gemini", {"follow_up": True}),
-    ("review", "openai", {"rate_limits": 1}),
-    ("broken_export", "anthropic", {"slow": True, "follow_up": False}),
-    ("weekend", "gemini", {"follow_up": False}),
-    ("quick", "anthropic", {"same_second": True}),
-    ("plan", "openai", {"follow_up": True}),
-)
-KINDS = ("plan", "plan", "review", "review", "quick", "quick", "weekend", "broken_export")
-
-
-def plan_session(index: int, rng: random.Random) -> SessionPlan:
-    athlete = ATHLETES[rng.randrange(len(ATHLETES))]
-    if index < len(OPENING):
-        kind, provider, options = OPENING[index]
-        model = PROVIDERS[provider].models[0]
-        return SessionPlan(index, kind, provider, model, athlete, **options)
-    kind = KINDS[rng.randrange(len(KINDS))]
-    provider = ("gemini", "openai", "anthropic")[rng.randrange(3)]
-    models = PROVIDERS[provider].models
-    return SessionPlan(
-        index,
-        kind,
-        provider,
-        models[rng.randrange(len(models))],
-        athlete,
-        rate_limits=rng.choice((1, 2)) if rng.random() < 0.08 else 0,
-        slow=rng.random() < 0.06,
-        follow_up=rng.random() < 0.6,
-        same_second=rng.random() < 0.03,
-    )
 
 
 class Agent:
@@ -383,121 +335,6 @@ class Agent:
         notify_log.info("Push notification sent to %s: %s", self.plan.athlete.name, text)
 
 
-# --------------------------------------------------------------------- scripts
-def _follow_up(agent: Agent) -> Steps[None]:
-    yield agent.rng.uniform(15.0, 50.0)  # the user reads the answer
-    question, key = texts.pick(agent.rng, texts.FOLLOW_UPS)
-    agent.user(question)
-    yield from agent.complete(Reply(text=texts.SHORT_ANSWERS[key]))
-
-
-def script_plan(agent: Agent) -> Steps[None]:
-    athlete = agent.plan.athlete
-    agent.user(texts.plan_question(agent.rng, athlete))
-    calls = (
-        agent.tool_call("get_athlete_profile", athlete_id=athlete.id),
-        agent.tool_call("get_ride_history", athlete_id=athlete.id, weeks=4),
-        agent.tool_call("get_weather", location=athlete.city, days=7),
-    )
-    yield from agent.complete(Reply(tool_calls=calls))
-    yield from agent.run_tools(calls)
-    plan = texts.week_plan(
-        agent.rng, athlete, agent.results["get_weather"]["days"], agent.results.get("get_ride_history")
-    )
-    yield from agent.complete(Reply(text=plan))
-    if agent.plan.follow_up:
-        yield from _follow_up(agent)
-
-
-def script_review(agent: Agent) -> Steps[None]:
-    athlete = agent.plan.athlete
-    agent.user(texts.review_question(agent.rng, athlete))
-    calls = (agent.tool_call("get_ride_history", athlete_id=athlete.id, weeks=6),)
-    yield from agent.complete(Reply(tool_calls=calls))
-    yield from agent.run_tools(calls)
-    history = agent.results.get("get_ride_history")
-    answer = texts.review(agent.rng, athlete, history) if history else texts.partial_review(athlete)
-    yield from agent.complete(Reply(text=answer))
-    if agent.plan.follow_up:
-        yield from _follow_up(agent)
-
-
-def script_broken_export(agent: Agent) -> Steps[None]:
-    athlete = agent.plan.athlete
-    agent.user(texts.review_question(agent.rng, athlete))
-    calls = (agent.tool_call("get_ride_history", athlete_id=athlete.id, weeks=3),)
-    yield from agent.complete(Reply(text="Let me look at your recent rides first.", tool_calls=calls))
-    # Set right before the tool runs (same step): other sessions cannot take it.
-    agent.env.tools.corrupt_export_for = athlete.id
-    yield from agent.run_tools(calls)
-    yield from agent.complete(Reply(text=texts.partial_review(athlete)))
-    if agent.plan.follow_up:
-        yield from _follow_up(agent)
-
-
-def script_weekend(agent: Agent) -> Steps[None]:
-    athlete = agent.plan.athlete
-    agent.user(texts.pick(agent.rng, texts.WEEKEND_QUESTIONS))
-    calls = (
-        agent.tool_call("get_route_profile", route_id="rt-col"),
-        agent.tool_call("get_route_profile", route_id="rt-hills"),
-        agent.tool_call("get_route_profile", route_id="rt-lakeloop"),
-        agent.tool_call("get_weather", location=athlete.city, days=3),
-    )
-    yield from agent.complete(Reply(tool_calls=calls))
-    agent.run_tools_in_pool(calls)
-    yield agent.rng.uniform(0.05, 0.2)
-    text, chosen = texts.weekend_advice(agent.results["get_route_profile"], agent.results["get_weather"][0]["days"])
-    yield from agent.complete(Reply(text=text))
-    agent.sync_calendar(chosen)
-    yield agent.rng.uniform(0.05, 0.2)
-    agent.notify(f"{len(chosen)} weekend rides planned")
-
-
-def script_quick(agent: Agent) -> Steps[None]:
-    question, key = texts.pick(agent.rng, texts.QUICK_QUESTIONS)
-    agent.user(question)
-    yield from agent.complete(Reply(text=texts.SHORT_ANSWERS[key]))
-    if agent.plan.follow_up:
-        yield from _follow_up(agent)
-
-
-SCRIPTS = {
-    "plan": script_plan,
-    "review": script_review,
-    "broken_export": script_broken_export,
-    "weekend": script_weekend,
-    "quick": script_quick,
-}
-ROUTES = {"plan": "plan", "review": "review", "broken_export": "review", "weekend": "routes", "quick": "chat"}
-
-
-def run_session(env: RunEnv, plan: SessionPlan) -> Iterator[float]:
-    """One request to the coach, from the HTTP line to the closed interaction file."""
-    route = f"/v1/coach/{ROUTES[plan.kind]}"
-    api_log.info("POST %s athlete=%s", route, plan.athlete.id)
-    started = env.timeline.now()
-    env.sessions_started += 1
-    with env.open_interactions() as interactions:
-        agent = Agent(env, plan, interactions)
-        agent_log.info(
-            "Session for %s (%s): %s via %s %s",
-            plan.athlete.name, plan.athlete.id, plan.kind, plan.provider, plan.model,
-        )
-        try:
-            yield from SCRIPTS[plan.kind](agent)
-        except GeneratorExit:
-            agent_log.warning("Session interrupted: the application is shutting down")
-            raise
-        agent_log.info(
-            "Session finished: %d LLM calls, %d tokens, %.1fs waiting for the model",
-            agent.calls, agent.tokens, agent.llm_seconds,
-        )
-    env.sessions_finished += 1
-    elapsed = (env.timeline.now() - started).total_seconds()
-    api_log.info("POST %s -> 200 (%.1fs)", route, elapsed)
-
-
 def _shorten(text: str, width: int = 72) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
@@ -518,4 +355,4 @@ def _error_record(failure: RateLimited) -> dict[str, Any]:
     return {"type": "RateLimitError", "status": failure.status, "message": str(failure)}
 
 
-__all__ = ["Agent", "RunEnv", "SessionIds", "SessionPlan", "load_app_module", "plan_session", "run_session"]
+__all__ = ["Agent", "RunEnv", "SessionIds", "load_app_module"]

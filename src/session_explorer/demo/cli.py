@@ -6,14 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from session_explorer.demo.runner import (
-    DEFAULT_RATE,
-    DEFAULT_SEED,
-    DEFAULT_SESSIONS,
-    DemoDirectoryError,
-    generate,
-    run_live,
-)
+from session_explorer.demo.output_dir import DemoDirectoryError
+from session_explorer.demo.runner import DEFAULT_RATE, DEFAULT_SEED, DEFAULT_SESSIONS, generate, run_live
 
 PROG = "session-explorer demo"
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from session_explorer.demo.clock import Timeline
-from session_explorer.demo.providers import ToolSpec
+from session_explorer.demo.conversation import ToolSpec
 
 weather_log = logging.getLogger("cycling_ai.tools.weather")
 rides_log = logging.getLogger("cycling_ai.tools.rides")
