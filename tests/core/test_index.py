@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from session_explorer.core.applog.index import IndexProgress, IndexStale, LogIndex
+from session_explorer.core.applog.blocks import IndexProgress, IndexStale
+from session_explorer.core.applog.index import LogIndex
 from session_explorer.core.applog.merge import merge_by_time, merge_lazily
 from session_explorer.core.applog.records import parse_head
 from session_explorer.core.applog.rotations import discover_rotations

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from session_explorer.core.applog import blockio
+from session_explorer.core.applog import index as index_module
 from session_explorer.core.applog import records as applog
 from session_explorer.core.live.feed import LiveBatch, LiveFeed
 from session_explorer.core.models import Interaction
@@ -382,4 +383,62 @@ def test_a_preview_that_stops_short_takes_live_lines_at_once(
     finally:
         gate.set()
         viewer.feed.stop()
+        catalog.close()
+
+
+def test_a_session_the_preview_cannot_reach_is_read_again_with_the_index(
+        tmp_path: Path, gate: threading.Event, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A session whose first record the scan ahead does not find within its budget
+    (an id that is not a time gives no hint where to start): the view is empty but
+    partial, takes appended lines at once, and shows every line once the index
+    completes."""
+    monkeypatch.setattr(index_module, "SCAN_AHEAD_BUDGET", 1)  # one chunk, then give up
+    logs = tmp_path / "logs"
+    (logs / "llm_interactions").mkdir(parents=True)
+    big_log(logs / "app.log", megabytes=10)  # more than one scan chunk (4 MiB)
+    with open(logs / "app.log", "ab") as fh:
+        for i in range(5):
+            fh.write(record("custom_s", i, f"custom {i}"))
+    catalog = Catalog(discover(logs))
+    catalog.open(background=False)
+    viewer = Viewer(catalog, "custom_s")
+    viewer.feed.start()
+    catalog.start_background()
+    try:
+        viewer.open()
+        assert viewer.lines() == [] and viewer.source.partial
+        append(logs / "app.log", record("custom_s", 100, "live while held"))
+        viewer.pump_until(lambda: viewer.lines() == [record("custom_s", 100, "live while held").rstrip(b"\n")],
+                          "a line joining the empty preview")
+        gate.set()
+        viewer.pump_until(lambda: catalog.progress().complete and not viewer.source.partial, "the index")
+        assert viewer.lines() == expected_lines(logs, "custom_s")
+        assert len(viewer.lines()) == 6
+    finally:
+        gate.set()
+        viewer.feed.stop()
+        catalog.close()
+
+
+def test_the_index_is_complete_only_once_the_bytes_appended_during_it_are_in(
+        logs: Path, gate: threading.Event) -> None:
+    """Bytes appended while the index is built wait for the feed's next poll after
+    the build. Until then the catalog does not call the index complete: a view read
+    "after the index" would otherwise miss lines the feed had already handed over."""
+    catalog = Catalog(discover(logs))
+    catalog.open(background=False)
+    catalog.start_background()
+    try:
+        source = catalog.sources[0]
+        assert source.index is not None
+        append(logs / "app.log", record(S, 300, "during the build"))
+        catalog.poll(S, showing=True)  # read now, indexed once the build ends
+        gate.set()
+        assert source.index.wait(TIMEOUT)
+        assert not catalog.progress().complete
+        catalog.poll(S, showing=True)
+        assert catalog.progress().complete
+        assert source.index.session_line_count(S) == len(expected_lines(logs, S))
+    finally:
+        gate.set()
         catalog.close()

@@ -35,6 +35,7 @@ from typing import Any, Literal, overload
 
 from session_explorer.core import threadcheck
 from session_explorer.core.applog import blockio, records, session_starts
+from session_explorer.core.applog.blocks import Block, BlockSpan, IndexProgress, IndexStale, SessionPage, SessionStats
 from session_explorer.core.applog.records import parse_head, strip_ending
 from session_explorer.core.applog.scanner import BlockScan, SessionCounts
 from session_explorer.core.background import (
@@ -64,64 +65,6 @@ _GAVE_UP = (-1, -1)
 #: Live appends go into the last block while it stays this small (its bytes are kept
 #: in memory for that), so a live log makes blocks of this size, not one per append.
 LIVE_MERGE = 64 << 10
-
-
-@dataclass(frozen=True, slots=True)
-class BlockSpan:
-    """One block of an index: its first line number and byte range in one file."""
-
-    first_line: int
-    file: int
-    start: int
-    end: int
-
-
-class IndexStale(Exception):
-    """The last file shrank (truncation) or was replaced: build a new index."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionStats:
-    lines: int
-    records: int
-    warnings: int
-    errors: int
-    first_ts: datetime | None
-    last_ts: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class IndexProgress:
-    """One progress report: published on a time budget while building, and at the end."""
-
-    bytes_done: int
-    bytes_total: int
-    lines: int
-    new_sessions: tuple[str, ...]
-    complete: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SessionPage:
-    """Lines of a session; ``exact`` is False when they come from a scan ahead of the
-    index (then ``line_number`` is -1 and later lines may be missing)."""
-
-    lines: Sequence[LogLine]
-    exact: bool
-
-
-@dataclass(slots=True)
-class Block:
-    file: int
-    start: int  # byte offsets in the file
-    end: int
-    first_line: int
-    lines: int
-    sids: frozenset[str]
-    carry_in: str
-    others: int
-    scan: BlockScan | None = None  # kept for the last block only (see extend)
-    data: bytes | None = None  # the bytes of a small last block made by extend_data
 
 
 @dataclass(slots=True)
@@ -1054,13 +997,16 @@ class LogIndex:
                     front: list[tuple[int, int]] | None = None) -> _ScannedLines:
         """A session's first lines found by scanning the files ahead of the index
         (from ``front``, (file, offset) pairs, by default where the index stands)."""
+        # The live end before the search: a line appended while it runs comes after
+        # this point, so the live feed brings it (taken after the search, it could
+        # fall before the point without being in the result).
+        last = len(self._fds) - 1
+        live_end = self._bases[last] + self._live_end_now()
         position = self._find_first_record(sid, chunk, front)
         if position is None:  # none ahead: nothing is missing up to the live end
-            last = len(self._fds) - 1
-            return _ScannedLines(self.source, sid, [], self._bases[last] + self._live_end_now())
+            return _ScannedLines(self.source, sid, [], live_end)
         if position == _GAVE_UP:  # not found within the budget: lines may be missing
-            last = len(self._fds) - 1
-            return _ScannedLines(self.source, sid, [], self._bases[last] + self._live_end_now(), complete=False)
+            return _ScannedLines(self.source, sid, [], live_end, complete=False)
         file_idx, pos = position
         fd = self._fds[file_idx]
         end = self._live_end_now() if file_idx == len(self._fds) - 1 else self._sizes[file_idx]

@@ -15,7 +15,8 @@ import time
 from array import array
 from collections.abc import Callable, Iterator
 
-from session_explorer.core.applog.index import BlockSpan, LogIndex
+from session_explorer.core.applog.blocks import BlockSpan
+from session_explorer.core.applog.index import LogIndex
 from session_explorer.core.query import Query, compile_query
 from session_explorer.core.reading.sources import AllLines, ConcatLines, LineSource
 

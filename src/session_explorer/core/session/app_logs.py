@@ -20,7 +20,8 @@ from pathlib import Path
 
 from session_explorer.core import threadcheck
 from session_explorer.core.applog import blockio, records, scanner, session_starts
-from session_explorer.core.applog.index import IndexProgress, IndexStale, LogIndex
+from session_explorer.core.applog.blocks import IndexProgress, IndexStale
+from session_explorer.core.applog.index import LogIndex
 from session_explorer.core.applog.rotations import discover_rotations
 from session_explorer.core.cache import index_cache
 from session_explorer.core.cache.store import CacheStore
@@ -144,7 +145,10 @@ class AppLogSource:
     # -------------------------------------------------------------------- state
     @property
     def complete(self) -> bool:
-        return self.index is not None and self.index.complete
+        """Indexed, and what was appended during the build indexed too: until the
+        live feed's next poll has handed those bytes over, a view read "after the
+        index" would miss the lines it already had from the feed."""
+        return self.index is not None and self.index.complete and not self._pending_any
 
     def wait(self, timeout: float | None = None) -> bool:
         return self.index is not None and self.index.wait(timeout)

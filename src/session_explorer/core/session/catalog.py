@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from session_explorer.core import threadcheck
-from session_explorer.core.applog.index import IndexProgress as BuildProgress
-from session_explorer.core.applog.index import SessionStats
+from session_explorer.core.applog.blocks import IndexProgress as BuildProgress
+from session_explorer.core.applog.blocks import SessionStats
 from session_explorer.core.applog.merge import merge_by_time, merge_lazily
 from session_explorer.core.background import background_workers, drop_shared_pool, shared_pool, worker_processes_allowed
 from session_explorer.core.cache import jsonl_cache
@@ -70,6 +70,7 @@ from session_explorer.core.session.summaries import (
     add_stats,
     make_summary,
     newest_first,
+    newest_sessions,
     resolve_session,
 )
 
@@ -303,7 +304,7 @@ class Catalog:
                 continue
             d, t = source.index.progress
             done, total = done + d, total + t
-            complete = complete and source.index.complete
+            complete = complete and source.complete
         return IndexProgress(done, total, complete)
 
     # ------------------------------------------------------- for the live feed
@@ -384,16 +385,7 @@ class Catalog:
         cached = self._newest_cache.get(source.name)
         if cached is not None and cached[0] is index:
             return cached[1]
-        found: dict[str, SessionStats] = {}
-        try:
-            lines = index.tail_lines(NEWEST_LINES) if index is not None else []
-        except OSError:
-            lines = []
-        for line in lines:
-            ts = line.timestamp
-            old = found.get(line.session_id)
-            first = old.first_ts if old is not None and old.first_ts is not None else ts
-            found[line.session_id] = SessionStats(0, 0, 0, 0, first, ts or (old.last_ts if old is not None else None))
+        found = newest_sessions(index, NEWEST_LINES) if index is not None else {}
         self._newest_cache[source.name] = (index, found)
         return found
 
@@ -432,14 +424,17 @@ class Catalog:
         a gap or a line twice. Reads from disk."""
         parts: list[LineSource] = []
         covered: dict[str, int] = {}
+        partial = False
         for source in list(self.sources):
             index = source.index
             if index is None:
                 continue
             lines, covered[source.name] = index_snapshot(index, session_id)
+            # A preview without lines is partial too (its scan may have given up):
+            # the view is read again when the index completes.
+            partial = partial or getattr(lines, "partial", False)
             if len(lines) or session_id is None:
                 parts.append(lines)
-        partial = any(getattr(part, "partial", False) for part in parts)
         if len(parts) == 1:
             return Snapshot(parts[0], covered, partial)
         if session_id is None:

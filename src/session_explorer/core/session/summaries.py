@@ -3,7 +3,8 @@ say; the list's order; and resolving an id, a unique prefix or ``latest``."""
 
 from __future__ import annotations
 
-from session_explorer.core.applog.index import SessionStats
+from session_explorer.core.applog.blocks import SessionStats
+from session_explorer.core.applog.index import LogIndex
 from session_explorer.core.interactions.stats import InteractionStats
 from session_explorer.core.models import IN_PROGRESS, SessionSummary, session_id_time
 from session_explorer.core.session.session_file import SessionFile
@@ -79,3 +80,19 @@ def resolve_session(sessions: list[str], query: str) -> str:
         raise SessionNotFound(f"unknown session {query!r}")
     shown = ", ".join(matches[:5]) + (", ..." if len(matches) > 5 else "")
     raise SessionNotFound(f"{query!r} matches {len(matches)} sessions: {shown}")
+
+
+def newest_sessions(index: LogIndex, limit: int) -> dict[str, SessionStats]:
+    """The sessions of a log's ``limit`` newest lines, with those lines' times (their
+    counts come with the index): what the list shows before the index reaches them."""
+    found: dict[str, SessionStats] = {}
+    try:
+        lines = index.tail_lines(limit)
+    except OSError:
+        lines = []
+    for line in lines:
+        ts = line.timestamp
+        old = found.get(line.session_id)
+        first = old.first_ts if old is not None and old.first_ts is not None else ts
+        found[line.session_id] = SessionStats(0, 0, 0, 0, first, ts or (old.last_ts if old is not None else None))
+    return found
