@@ -134,6 +134,7 @@ def test_show_needs_no_index_and_no_summary(tmp_path, capsysbinary, monkeypatch)
     monkeypatch.setattr(Catalog, "__init__", refuse)
     monkeypatch.setattr(SessionFiles, "scan", refuse)
     monkeypatch.setattr(interaction_stats, "summarise_file", refuse)
+    monkeypatch.setattr(interaction_stats.JsonlSummary, "add_new", refuse)  # what the catalog summarises with
     for query, lines in expected.items():
         assert show(capsysbinary, root, query) == (0, lines, ""), query
     code, out, _ = show(capsysbinary, root, "20251107", "--interactions")

@@ -122,3 +122,25 @@ def test_core_layers_point_down() -> None:
             if _rank(other) <= _rank(package):
                 wrong.append(f"{module} -> {target}")
     assert not wrong, "imports that point up or sideways:\n" + "\n".join(sorted(wrong))
+
+
+def test_the_cycle_finder_sees_a_name_taken_from_a_package_init(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A package whose __init__ imports a part that takes a name from that __init__
+    is a cycle; a part importing a sibling through the package path is not."""
+    from tests.contracts import imports
+
+    pkg = tmp_path / "session_explorer" / "p"
+    pkg.mkdir(parents=True)
+    (tmp_path / "session_explorer" / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("from session_explorer.p.a import f\nG = 1\n")
+    (pkg / "a.py").write_text("from session_explorer.p import G, b\ndef f():\n    return G\n")
+    (pkg / "b.py").write_text("")
+    monkeypatch.setattr(imports, "SRC", tmp_path)
+    imports.modules.cache_clear()
+    imports.imports_of.cache_clear()
+    try:
+        assert imports.imports_of("session_explorer.p.a") == {"session_explorer.p", "session_explorer.p.b"}
+        assert imports.cycles() == [["session_explorer.p", "session_explorer.p.a"]]
+    finally:
+        imports.modules.cache_clear()
+        imports.imports_of.cache_clear()
