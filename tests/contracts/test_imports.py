@@ -59,25 +59,6 @@ def test_no_import_cycle() -> None:
     assert cycles() == []
 
 
-def test_the_cycle_finder_finds_a_cycle(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]  # pytest fixtures
-    """The checker itself: a two-module cycle through a lazy import is reported."""
-    from tests.contracts import imports
-
-    pkg = tmp_path / "session_explorer"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "a.py").write_text("from session_explorer import b\n")
-    (pkg / "b.py").write_text("def f():\n    from session_explorer.a import x\n")
-    monkeypatch.setattr(imports, "SRC", tmp_path)
-    imports.modules.cache_clear()
-    imports.imports_of.cache_clear()
-    try:
-        assert imports.cycles() == [["session_explorer.a", "session_explorer.b"]]
-    finally:
-        imports.modules.cache_clear()
-        imports.imports_of.cache_clear()
-
-
 #: The core's layers, top to bottom (ARCHITECTURE.md): a module uses its own package
 #: and the layers below its own, never one beside or above it. "" stands for the
 #: core's own modules (models, text, levels, query, threadcheck, background).
@@ -124,23 +105,43 @@ def test_core_layers_point_down() -> None:
     assert not wrong, "imports that point up or sideways:\n" + "\n".join(sorted(wrong))
 
 
-def test_the_cycle_finder_sees_a_name_taken_from_a_package_init(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A package whose __init__ imports a part that takes a name from that __init__
-    is a cycle; a part importing a sibling through the package path is not."""
+@pytest.fixture
+def fake_src(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """The import graph read from ``tmp_path`` instead of src/ (files written by the test)."""
     from tests.contracts import imports
 
-    pkg = tmp_path / "session_explorer" / "p"
-    pkg.mkdir(parents=True)
-    (tmp_path / "session_explorer" / "__init__.py").write_text("")
-    (pkg / "__init__.py").write_text("from session_explorer.p.a import f\nG = 1\n")
-    (pkg / "a.py").write_text("from session_explorer.p import G, b\ndef f():\n    return G\n")
-    (pkg / "b.py").write_text("")
+    def write(files: dict[str, str]) -> None:
+        for name, text in files.items():
+            path = tmp_path / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+
     monkeypatch.setattr(imports, "SRC", tmp_path)
     imports.modules.cache_clear()
     imports.imports_of.cache_clear()
-    try:
-        assert imports.imports_of("session_explorer.p.a") == {"session_explorer.p", "session_explorer.p.b"}
-        assert imports.cycles() == [["session_explorer.p", "session_explorer.p.a"]]
-    finally:
-        imports.modules.cache_clear()
-        imports.imports_of.cache_clear()
+    yield write
+    imports.modules.cache_clear()
+    imports.imports_of.cache_clear()
+
+
+def test_the_cycle_finder_finds_a_cycle(fake_src) -> None:  # type: ignore[no-untyped-def]
+    """The checker itself: a two-module cycle through a lazy import is reported."""
+    fake_src({
+        "session_explorer/__init__.py": "",
+        "session_explorer/a.py": "from session_explorer import b\n",
+        "session_explorer/b.py": "def f():\n    from session_explorer.a import x\n",
+    })
+    assert cycles() == [["session_explorer.a", "session_explorer.b"]]
+
+
+def test_the_cycle_finder_sees_a_name_taken_from_a_package_init(fake_src) -> None:  # type: ignore[no-untyped-def]
+    """A package whose __init__ imports a part that takes a name from that __init__
+    is a cycle; a part importing a sibling through the package path is not."""
+    fake_src({
+        "session_explorer/__init__.py": "",
+        "session_explorer/p/__init__.py": "from session_explorer.p.a import f\nG = 1\n",
+        "session_explorer/p/a.py": "from session_explorer.p import G, b\ndef f():\n    return G\n",
+        "session_explorer/p/b.py": "",
+    })
+    assert imports_of("session_explorer.p.a") == {"session_explorer.p", "session_explorer.p.b"}
+    assert cycles() == [["session_explorer.p", "session_explorer.p.a"]]
