@@ -404,6 +404,7 @@ def incremental_agrees(paths: list[Path]) -> bool:
     """Summing a file as it grows (line by line appended) gives the whole file's summary."""
     path = paths[0]
     whole = summarise_file(path)
+    DEFAULT_DIR.parent.mkdir(parents=True, exist_ok=True)  # a new machine has none yet
     copy = DEFAULT_DIR.parent / "incremental.jsonl"
     copy.write_bytes(b"")
     reader, summary = JsonlReader(copy), JsonlSummary()
